@@ -1,0 +1,73 @@
+package org.waldur.agent.accounting;
+
+import org.waldur.agent.config.ComponentConfig;
+import org.waldur.agent.slurm.TresString;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Converts limits between Waldur units and SLURM TRES-minutes (site-agent-behaviour.md §7):
+ * SLURM value = Waldur value × {@code unit_factor}. One rounding policy: HALF_UP to whole SLURM units on the
+ * way in, HALF_UP to whole Waldur units on the way back (the reference truncated with int()).
+ */
+public final class TresConverter {
+    private final Map<String, ComponentConfig> components;
+
+    public TresConverter(Map<String, ComponentConfig> components) {
+        this.components = components;
+    }
+
+    /**
+     * The Waldur-side limits of a new allocation: the resource's own limits for configured components, plus the
+     * configured {@code limit} of usage components the resource does not set (§7.1, §5.2 step 5).
+     */
+    public Map<String, Long> waldurLimitsForCreate(Map<String, ? extends Number> resourceLimits) {
+        Map<String, Long> out = new TreeMap<>();
+        components.values().forEach(c -> {
+            if (c.isUsage() && c.limit() != null) {
+                out.put(c.type(), c.limit());
+            }
+        });
+        if (resourceLimits != null) {
+            resourceLimits.forEach((type, value) -> {
+                if (components.containsKey(type) && value != null) {
+                    out.put(type, new BigDecimal(value.toString()).setScale(0, RoundingMode.HALF_UP).longValueExact());
+                }
+            });
+        }
+        return out;
+    }
+
+    /** Waldur units → SLURM TRES-minutes for every configured component given; keys sorted. */
+    public Map<String, Long> toSlurm(Map<String, ? extends Number> waldurLimits) {
+        Map<String, Long> out = new TreeMap<>();
+        waldurLimits.forEach((type, value) -> {
+            ComponentConfig c = components.get(type);
+            if (c != null && value != null) {
+                out.put(type, new BigDecimal(value.toString()).multiply(c.unitFactor())
+                        .setScale(0, RoundingMode.HALF_UP).longValueExact());
+            }
+        });
+        return out;
+    }
+
+    /** A GrpTRESMins string read from SLURM → Waldur units, configured components only. */
+    public Map<String, Long> fromSlurm(String grpTresMins) {
+        Map<String, Long> out = new TreeMap<>();
+        TresString.parse(grpTresMins).forEach((type, raw) -> {
+            ComponentConfig c = components.get(type);
+            if (c != null) {
+                BigDecimal slurm = BigDecimal.valueOf(TresString.amount(type, raw));
+                out.put(type, slurm.divide(c.unitFactor(), 0, RoundingMode.HALF_UP).longValueExact());
+            }
+        });
+        return out;
+    }
+
+    public Map<String, ComponentConfig> components() {
+        return components;
+    }
+}
