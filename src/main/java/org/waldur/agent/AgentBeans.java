@@ -1,0 +1,98 @@
+package org.waldur.agent;
+
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
+import org.apache.camel.support.jsse.SSLContextParameters;
+import org.apache.camel.support.jsse.TrustManagersParameters;
+import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
+import org.waldur.agent.accounts.OrderSteps;
+import org.waldur.agent.config.AgentConfig;
+import org.waldur.agent.config.ConfigResolver;
+import org.waldur.agent.config.Mode;
+import org.waldur.agent.slurm.SlurmExec;
+import org.waldur.agent.waldur.LinkPager;
+import org.waldur.agent.waldur.WaldurRequest;
+
+import javax.net.ssl.X509TrustManager;
+import java.security.cert.X509Certificate;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The beans the YAML routes refer to by name. The configuration is resolved here from {@code agent.config-file}
+ * (or the 0.2.x environment) so that the agent and its route tests boot the same way.
+ */
+public class AgentBeans implements CamelConfiguration {
+    /** Set by {@link App} before the context starts: what --once waits for, and how to stop. */
+    static volatile Set<Mode> onceModes = EnumSet.noneOf(Mode.class);
+    static volatile Runnable onAllCyclesDone;
+
+    private AgentConfig config;
+
+    @BindToRegistry("agentConfig")
+    public AgentConfig agentConfig(@PropertyInject(value = "agent.config-file", defaultValue = "") String file) {
+        if (config == null) {
+            config = ConfigResolver.resolve(file, System.getenv());
+        }
+        return config;
+    }
+
+    @BindToRegistry("cycles")
+    public CycleTracker cycles(@PropertyInject(value = "agent.config-file", defaultValue = "") String file) {
+        return new CycleTracker(agentConfig(file), onceModes, onAllCyclesDone);
+    }
+
+    @BindToRegistry("slurmExec")
+    public SlurmExec slurmExec(@PropertyInject(value = "agent.dry-run", defaultValue = "false") boolean dryRun) {
+        return new SlurmExec(dryRun);
+    }
+
+    @BindToRegistry("waldurRequest")
+    public WaldurRequest waldurRequest() {
+        return new WaldurRequest("waldur-camel-agent/" + App.version());
+    }
+
+    @BindToRegistry("linkPager")
+    public LinkPager linkPager() {
+        return new LinkPager();
+    }
+
+    @BindToRegistry("orderSteps")
+    public OrderSteps orderSteps() {
+        return new OrderSteps();
+    }
+
+    /** Only used by offerings with {@code verify_ssl: false}. */
+    @BindToRegistry("trustAllTls")
+    public SSLContextParameters trustAllTls() {
+        TrustManagersParameters tm = new TrustManagersParameters();
+        tm.setTrustManager(new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        });
+        SSLContextParameters p = new SSLContextParameters();
+        p.setTrustManagers(tm);
+        return p;
+    }
+
+    @BindToRegistry("noopHostnameVerifier")
+    public NoopHostnameVerifier noopHostnameVerifier() {
+        return NoopHostnameVerifier.INSTANCE;
+    }
+
+    @Override
+    public void configure(CamelContext camelContext) {
+    }
+}

@@ -1,0 +1,131 @@
+package org.waldur.agent;
+
+import org.apache.camel.main.Main;
+import org.waldur.agent.config.AgentConfig;
+import org.waldur.agent.config.ConfigException;
+import org.waldur.agent.config.ConfigResolver;
+import org.waldur.agent.config.LegacyEnvConfig;
+import org.waldur.agent.config.Mode;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/** The command line of the reference agent ({@code -m}, {@code -c}) plus {@code --routes}, {@code --once}, {@code --dry-run}. */
+@Command(name = "waldur-camel-agent", mixinStandardHelpOptions = true, versionProvider = App.Version.class,
+        description = "Connects a SLURM cluster to Waldur: order_process, report, membership_sync.")
+public final class App implements Callable<Integer> {
+
+    @Option(names = {"-m", "--mode"}, split = ",", paramLabel = "MODE",
+            description = "order_process, report, membership_sync; several comma-separated run in one process "
+                    + "(default: from WALDUR_SYNC_DIRECTION, else order_process)")
+    List<String> modes = new ArrayList<>();
+
+    @Option(names = {"-c", "--config-file"}, paramLabel = "PATH",
+            description = "waldur-site-agent-config.yaml (default: that name in the working directory, "
+                    + "unless 0.2.x environment variables configure the agent)")
+    String configFile;
+
+    @Option(names = "--routes", paramLabel = "DIR", description = "directory of the YAML routes (default: routes/ beside the launcher)")
+    Path routes;
+
+    @Option(names = "--once", description = "run one cycle of each selected mode and exit; non-zero if any item failed")
+    boolean once;
+
+    @Option(names = "--dry-run", description = "log mutating SLURM commands and Waldur writes instead of running them; reads still run")
+    boolean dryRun;
+
+    @Option(names = "--reload-routes", description = "reload routes when a file in the routes directory changes (development)")
+    boolean reload;
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new App());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            System.err.println("waldur-camel-agent: " + e.getMessage());
+            return 2;
+        });
+        System.exit(cli.execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, String> env = System.getenv();
+        Set<Mode> selected = EnumSet.noneOf(Mode.class);
+        AgentConfig config;
+        try {
+            for (String m : modes) {
+                selected.add(Mode.parse(m));
+            }
+            if (selected.isEmpty()) {
+                selected.addAll(LegacyEnvConfig.modes(env));
+            }
+            if (selected.isEmpty()) {
+                selected.add(Mode.ORDER_PROCESS);
+            }
+            config = ConfigResolver.resolve(configFile, env);
+        } catch (ConfigException | IllegalArgumentException e) {
+            System.err.println("waldur-camel-agent: configuration error: " + e.getMessage());
+            return 2;
+        }
+        config.warnings().forEach(w -> System.err.println("waldur-camel-agent: warning: " + w));
+        Path routeDir = routes != null ? routes : defaultRoutes();
+        if (!Files.isDirectory(routeDir)) {
+            System.err.println("waldur-camel-agent: routes directory not found: " + routeDir);
+            return 2;
+        }
+
+        Main main = new Main(App.class);
+        main.addInitialProperty("camel.main.routes-include-pattern", "file:" + routeDir.toAbsolutePath() + "/*.yaml");
+        main.addInitialProperty("agent.config-file", configFile == null ? "" : configFile);
+        main.addInitialProperty("agent.dry-run", Boolean.toString(dryRun));
+        main.addInitialProperty("agent.repeat-count", once ? "1" : "0");
+        main.addInitialProperty("logging.level.root", config.logLevel());
+        for (Mode m : Mode.values()) {
+            main.addInitialProperty("agent." + m.routeName() + ".enabled", Boolean.toString(selected.contains(m)));
+            main.addInitialProperty("agent." + m.routeName() + ".period-ms",
+                    Long.toString(Math.max(1000L, Math.round(config.periodMinutes().get(m) * 60_000))));
+        }
+        if (reload) {
+            main.addInitialProperty("camel.main.routes-reload-enabled", "true");
+            main.addInitialProperty("camel.main.routes-reload-directory", routeDir.toAbsolutePath().toString());
+            main.addInitialProperty("camel.main.routes-reload-pattern", "*.yaml");
+        }
+        if (once) {
+            AgentBeans.onceModes = selected;
+            AgentBeans.onAllCyclesDone = main::completed;
+        }
+        main.run();
+        if (main.getExitCode() != 0) {
+            return main.getExitCode();
+        }
+        CycleTracker tracker = main.getCamelContext() == null ? null
+                : main.getCamelContext().getRegistry().lookupByNameAndType("cycles", CycleTracker.class);
+        return once && tracker != null && tracker.failures() > 0 ? 1 : 0;
+    }
+
+    /** routes/ beside the launcher's distribution (AGENT_HOME), else routes/ in the working directory. */
+    private static Path defaultRoutes() {
+        String home = System.getenv("AGENT_HOME");
+        return home != null ? Path.of(home, "routes") : Path.of("routes");
+    }
+
+    static String version() {
+        String v = App.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[]{"waldur-camel-agent " + version()};
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package org.waldur.agent;
+
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.waldur.agent.config.AgentConfig;
+import org.waldur.agent.config.Mode;
+import org.waldur.agent.config.OfferingConfig;
+import org.waldur.agent.waldur.WaldurErrors;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Where each mode's cycle starts and ends: hands the routes the offerings of a mode, isolates a failing offering,
+ * counts items done and failed, and — with {@code --once} — stops the agent when every selected mode has run one
+ * cycle, so the exit code can tell whether anything failed.
+ */
+public final class CycleTracker {
+    private static final Logger LOG = LoggerFactory.getLogger("org.waldur.agent.cycle");
+    private final AgentConfig config;
+    private final Set<Mode> pending;
+    private final Runnable allDone;
+    private final AtomicInteger done = new AtomicInteger();
+    private final AtomicInteger failed = new AtomicInteger();
+    private final AtomicInteger cycles = new AtomicInteger();
+
+    public CycleTracker(AgentConfig config, Set<Mode> once, Runnable allDone) {
+        this.config = config;
+        this.pending = once.isEmpty() ? EnumSet.noneOf(Mode.class) : EnumSet.copyOf(once);
+        this.allDone = allDone;
+    }
+
+    public List<OfferingConfig> begin(String mode) {
+        List<OfferingConfig> offerings = config.offeringsFor(Mode.parse(mode));
+        LOG.info("{} cycle: {} offering(s)", mode, offerings.size());
+        return offerings;
+    }
+
+    public void offeringFailed(Exchange exchange) {
+        Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        OfferingConfig o = exchange.getProperty("offering", OfferingConfig.class);
+        failed.incrementAndGet();
+        LOG.error("offering {} skipped this cycle: {}", o == null ? "?" : o.name(),
+                t == null ? "unknown error" : WaldurErrors.describe(t));
+    }
+
+    public void itemDone() {
+        done.incrementAndGet();
+    }
+
+    public void itemFailed() {
+        failed.incrementAndGet();
+    }
+
+    public void end(String mode) {
+        cycles.incrementAndGet();
+        LOG.info("{} cycle finished: {} item(s) done, {} failed so far", mode, done.get(), failed.get());
+        boolean finished;
+        synchronized (pending) {
+            finished = pending.remove(Mode.parse(mode)) && pending.isEmpty();
+        }
+        if (finished && allDone != null) {
+            allDone.run();
+        }
+    }
+
+    public int failures() {
+        return failed.get();
+    }
+
+    public int completedCycles() {
+        return cycles.get();
+    }
+}

@@ -1,0 +1,244 @@
+package org.waldur.agent.accounts;
+
+import org.waldur.agent.accounting.TresConverter;
+import org.waldur.agent.config.OfferingConfig;
+import org.waldur.agent.config.SlurmSettings;
+import org.waldur.agent.slurm.AssociationSnapshot;
+import org.waldur.agent.slurm.LoadFile;
+import org.waldur.agent.slurm.SlurmNames;
+import org.waldur.agent.slurm.TresString;
+import org.waldur.agent.waldur.Order;
+import org.waldur.agent.waldur.Resource;
+import org.waldur.agent.waldur.TeamMember;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Plans one offering's orders for one cycle against one SLURM snapshot: what must exist (accounts, parents,
+ * GrpTRESMins, user associations) and what must go. The plan is declarative — it only asks for what the
+ * snapshot lacks — so re-running after a crash at any point finishes the work without duplicates.
+ * Everything the cycle's orders need is merged into one {@link #batch()} (one sacctmgr process); each order keeps
+ * its own part for the one-by-one fallback when the batch fails.
+ */
+public final class OrderPlanner {
+    private final OfferingConfig offering;
+    private final SlurmSettings s;
+    private final AssociationSnapshot snapshot;
+    private final Set<String> knownTres;
+    private final AccountNaming naming;
+    private final TresConverter converter;
+    private final Consumer<String> warn;
+    private final List<OrderWork> works = new ArrayList<>();
+    private final Set<String> warnedTres = new LinkedHashSet<>();
+
+    public OrderPlanner(OfferingConfig offering, AssociationSnapshot snapshot, Set<String> knownTres, Consumer<String> warn) {
+        this.offering = offering;
+        this.s = offering.slurm();
+        this.snapshot = snapshot;
+        this.knownTres = knownTres;
+        this.naming = new AccountNaming(s);
+        this.converter = new TresConverter(offering.components());
+        this.warn = warn;
+    }
+
+    public List<OrderWork> works() {
+        return works;
+    }
+
+    /** Create and Restore: customer, project and allocation accounts, limits, and the team's associations. */
+    public OrderWork create(Order order, Resource resource, List<TeamMember> team) {
+        String customer = s.parentAccount() == null ? naming.customer(order) : null;
+        String project = naming.project(order);
+        boolean needsBackendId = !resource.hasBackendId();
+        String account = needsBackendId ? freeName(order, resource) : SlurmNames.account(resource.backendId().trim());
+        LoadFile changes = new LoadFile();
+        String projectParent = customer != null ? customer : s.parentAccount();
+        if (customer != null && !snapshot.exists(customer)) {
+            changes.account(customer, s.rootAccount(), order.customerName(), customer, null);
+            snapshot.planned(customer, s.rootAccount(), customer);
+        }
+        if (!snapshot.exists(project)) {
+            changes.account(project, projectParent, order.projectName(), project, null);
+            snapshot.planned(project, projectParent, project);
+        }
+        Map<String, Long> waldurLimits = converter.waldurLimitsForCreate(resource.limits() != null && !resource.limits().isEmpty()
+                ? resource.limits() : order.limits());
+        Map<String, Long> slurmLimits = known(converter.toSlurm(waldurLimits));
+        AssociationSnapshot.Account existing = snapshot.get(account);
+        if (existing == null) {
+            changes.account(account, project, resource.name(), project, slurmLimits);
+            snapshot.planned(account, project, project);
+        } else if (!sameLimits(existing.grpTresMins, slurmLimits)) {
+            changes.account(account, existing.parent.isEmpty() ? project : existing.parent, resource.name(),
+                    existing.organization.isEmpty() ? project : existing.organization, slurmLimits);
+        }
+        for (String user : usernames(team)) {
+            if (existing == null || !existing.users().contains(user)) {
+                changes.user(user, account, defaultAccount(account));
+            }
+        }
+        OrderWork w = new OrderWork(order, resource, OrderWork.Kind.CREATE, account, needsBackendId, changes);
+        w.waldurLimits = waldurLimits;
+        works.add(w);
+        return w;
+    }
+
+    /** Update: new limits for an existing allocation ({@code order.limits}, or the new plan's quotas). */
+    public OrderWork update(Order order, Resource resource, Map<String, ? extends Number> newLimits) {
+        if (!resource.hasBackendId()) {
+            throw new IllegalStateException("resource " + resource.uuid() + " has no backend_id; nothing to update in SLURM");
+        }
+        String account = SlurmNames.account(resource.backendId().trim());
+        AssociationSnapshot.Account existing = snapshot.get(account);
+        if (existing == null) {
+            throw new IllegalStateException("SLURM account " + account + " does not exist; cannot update its limits");
+        }
+        Map<String, Long> slurmLimits = known(converter.toSlurm(newLimits));
+        LoadFile changes = new LoadFile();
+        if (!slurmLimits.isEmpty() && !sameLimits(existing.grpTresMins, slurmLimits)) {
+            changes.account(account, parentOf(existing), resource.name(), orgOf(existing), slurmLimits);
+        }
+        OrderWork w = new OrderWork(order, resource, OrderWork.Kind.UPDATE, account, false, changes);
+        works.add(w);
+        return w;
+    }
+
+    /**
+     * Terminate: remove the allocation account (its associations go with it), then the project account when no
+     * other account hangs below it; customer accounts are never removed. {@code soft_delete} zeroes the limits
+     * instead. A resource without backend_id or account is already terminated as far as SLURM is concerned.
+     */
+    public OrderWork terminate(Order order, Resource resource) {
+        LoadFile changes = new LoadFile();
+        String account = resource.hasBackendId() ? SlurmNames.account(resource.backendId().trim()) : null;
+        AssociationSnapshot.Account existing = account == null ? null : snapshot.get(account);
+        OrderWork w = new OrderWork(order, resource, OrderWork.Kind.TERMINATE, account, false, changes);
+        if (existing != null && s.softDelete()) {
+            Map<String, Long> zero = new LinkedHashMap<>();
+            offering.components().keySet().stream().filter(knownTres::contains).forEach(t -> zero.put(t, 0L));
+            changes.account(account, parentOf(existing), resource.name(), orgOf(existing), zero);
+        } else if (existing != null) {
+            w.removals.add(account);
+            String project = naming.project(order);
+            snapshot.removed(account);
+            boolean linked = project.equals(existing.parent) || project.equals(existing.organization);
+            if (linked && snapshot.exists(project) && snapshot.children(project).isEmpty() && !protectedAccount(project)) {
+                w.removals.add(project);
+                snapshot.removed(project);
+            }
+        }
+        works.add(w);
+        return w;
+    }
+
+    /** Everything the ready orders need, merged into one load file (shared customer/project lines once). */
+    public LoadFile batch() {
+        LoadFile all = new LoadFile();
+        for (OrderWork w : works) {
+            if (w.isReady()) {
+                all.addAll(w.changes);
+            }
+        }
+        return all;
+    }
+
+    /** Allocation accounts of ready Terminate orders (their jobs are cancelled before removal). */
+    public List<String> terminating() {
+        return works.stream().filter(w -> w.isReady() && !w.removals.isEmpty()).map(w -> w.account).toList();
+    }
+
+    /** Accounts to remove, allocations before the projects they hang from. */
+    public List<String> removals() {
+        List<String> first = new ArrayList<>();
+        List<String> then = new ArrayList<>();
+        for (OrderWork w : works) {
+            if (w.isReady()) {
+                for (int i = 0; i < w.removals.size(); i++) {
+                    (i == 0 ? first : then).add(w.removals.get(i));
+                }
+            }
+        }
+        first.addAll(then);
+        return first;
+    }
+
+    private String freeName(Order order, Resource resource) {
+        for (String candidate : naming.allocationCandidates(order, resource)) {
+            if (!snapshot.exists(candidate)) {
+                return candidate;
+            }
+        }
+        List<String> tried = naming.allocationCandidates(order, resource);
+        throw new IllegalStateException(tried.size() == 1
+                ? "SLURM account " + tried.get(0) + " already exists and belongs to another resource"
+                : "unable to name the allocation: after " + tried.size() + " attempts all generated names already exist");
+    }
+
+    private Set<String> usernames(List<TeamMember> team) {
+        Set<String> out = new LinkedHashSet<>();
+        if (team == null) {
+            return out;
+        }
+        for (TeamMember m : team) {
+            if (!m.hasUsableOfferingUser()) {
+                continue;
+            }
+            String u = m.offeringUserUsername().trim();
+            if (SlurmNames.isUser(u)) {
+                out.add(u);
+            } else {
+                warn.accept("team member " + m.username() + ": offering username '" + u + "' is not a safe SLURM user name; skipped");
+            }
+        }
+        return out;
+    }
+
+    private String defaultAccount(String allocation) {
+        return switch (s.defaultAccountPolicy()) {
+            case "individual" -> allocation;
+            case "none" -> null;
+            default -> s.defaultAccount();
+        };
+    }
+
+    private Map<String, Long> known(Map<String, Long> limits) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        limits.forEach((tres, v) -> {
+            if (knownTres.contains(tres)) {
+                out.put(tres, v);
+            } else if (warnedTres.add(tres)) {
+                warn.accept("component '" + tres + "' is not a TRES of this cluster (sacctmgr list tres); its limit is not set in SLURM");
+            }
+        });
+        return out;
+    }
+
+    private boolean protectedAccount(String name) {
+        return name.equals(s.rootAccount()) || name.equals(s.defaultAccount()) || name.equals(s.parentAccount()) || name.equals("root");
+    }
+
+    private static String parentOf(AssociationSnapshot.Account a) {
+        return a.parent.isEmpty() ? "root" : a.parent;
+    }
+
+    private static String orgOf(AssociationSnapshot.Account a) {
+        return a.organization.isEmpty() ? a.name : a.organization;
+    }
+
+    static boolean sameLimits(String current, Map<String, Long> wanted) {
+        Map<String, String> now = TresString.parse(current);
+        for (Map.Entry<String, Long> e : wanted.entrySet()) {
+            String raw = now.get(e.getKey());
+            if (raw == null || Math.abs(TresString.amount(e.getKey(), raw) - e.getValue()) > 0.5) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,207 @@
+package org.waldur.agent.accounts;
+
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.waldur.agent.config.OfferingConfig;
+import org.waldur.agent.slurm.AssociationSnapshot;
+import org.waldur.agent.slurm.LoadFile;
+import org.waldur.agent.slurm.SlurmCommand;
+import org.waldur.agent.slurm.SlurmCommands;
+import org.waldur.agent.slurm.SlurmResult;
+import org.waldur.agent.waldur.Order;
+import org.waldur.agent.waldur.Resource;
+import org.waldur.agent.waldur.TeamMember;
+import org.waldur.agent.waldur.WaldurErrors;
+import org.waldur.agent.waldur.WaldurJson;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The steps routes/order-process.camel.yaml calls: reading Waldur answers, asking the {@link OrderPlanner}, and
+ * turning its plan into batched SLURM commands and per-order outcomes. Stateless: the cycle's state lives in the
+ * exchange properties {@code offering}, {@code snapshot}, {@code planner}, {@code order}, {@code work}.
+ */
+public final class OrderSteps {
+    private static final Logger LOG = LoggerFactory.getLogger("org.waldur.agent.orders");
+
+    public void startPlan(Exchange exchange) {
+        OfferingConfig offering = exchange.getProperty("offering", OfferingConfig.class);
+        AssociationSnapshot snapshot = exchange.getProperty("snapshot", AssociationSnapshot.class);
+        @SuppressWarnings("unchecked")
+        Set<String> tres = exchange.getProperty("knownTres", Set.class);
+        exchange.setProperty("planner", new OrderPlanner(offering, snapshot, tres, w -> LOG.warn("{}: {}", offering.name(), w)));
+        exchange.setProperty("cluster", offering.slurm().clusterName() != null ? offering.slurm().clusterName() : snapshot.singleCluster());
+    }
+
+    // ---- Waldur answers -----------------------------------------------------------------------------------
+
+    public List<Order> orders(@Body String json) {
+        List<Order> orders = WaldurJson.readList(json, Order.class);
+        LOG.info("{} order(s) to process", orders.size());
+        return orders;
+    }
+
+    public Order order(@Body String json) {
+        return WaldurJson.read(json, Order.class);
+    }
+
+    public Resource resource(@Body String json) {
+        return WaldurJson.read(json, Resource.class);
+    }
+
+    public List<TeamMember> team(@Body String json) {
+        return WaldurJson.readList(json, TeamMember.class);
+    }
+
+    @SuppressWarnings("unchecked")
+    public Map<String, Number> quotas(@Body String json) {
+        Object q = WaldurJson.read(json, Map.class).get("quotas");
+        return q instanceof Map<?, ?> m ? (Map<String, Number>) m : Map.of();
+    }
+
+    public boolean needsPlanQuotas(@ExchangeProperty("order") Order order) {
+        return "Update".equals(order.type()) && (order.limits() == null || order.limits().isEmpty()) && order.planUuid() != null;
+    }
+
+    public boolean stillExecuting(@Body String json) {
+        return "executing".equals(WaldurJson.read(json, Map.class).get("state"));
+    }
+
+    // ---- planning -----------------------------------------------------------------------------------------
+
+    @SuppressWarnings("unchecked")
+    public void plan(Exchange exchange) {
+        OrderPlanner planner = exchange.getProperty("planner", OrderPlanner.class);
+        Order order = exchange.getProperty("order", Order.class);
+        Resource resource = exchange.getProperty("resource", Resource.class);
+        OrderWork work = switch (order.type()) {
+            case "Create", "Restore" -> planner.create(order, resource, exchange.getProperty("team", List.class));
+            case "Update" -> planner.update(order, resource, exchange.getProperty("planQuotas") != null
+                    ? exchange.getProperty("planQuotas", Map.class) : order.limits() == null ? Map.of() : order.limits());
+            case "Terminate" -> planner.terminate(order, resource);
+            default -> throw new IllegalStateException("unknown order type '" + order.type() + "'");
+        };
+        LOG.info("planned {}", work);
+        exchange.setProperty("work", work);
+    }
+
+    /** Classifies the exception of a failed order step into the work's outcome. */
+    public void failure(Exchange exchange) {
+        Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        OrderWork work = exchange.getProperty("work", OrderWork.class);
+        Order order = work != null ? work.order : exchange.getProperty("order", Order.class);
+        if (work == null || work.order != order) {
+            work = OrderWork.failedEarly(order, "");
+            exchange.setProperty("work", work);
+        }
+        if (WaldurErrors.isTransient(t)) {
+            work.defer(WaldurErrors.describe(t));
+            LOG.warn("{}: Waldur is unavailable ({}); the order is left for the next cycle", order, WaldurErrors.describe(t));
+        } else if (t instanceof org.apache.camel.http.base.HttpOperationFailedException || t.getCause() instanceof org.apache.camel.http.base.HttpOperationFailedException) {
+            work.fail(WaldurErrors.describe(t));
+        } else {
+            work.fail(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
+        }
+    }
+
+    // ---- batched SLURM writes -----------------------------------------------------------------------------
+
+    public boolean hasTerminations(@ExchangeProperty("planner") OrderPlanner planner) {
+        return !planner.terminating().isEmpty();
+    }
+
+    public SlurmCommand activeJobsCommand(@ExchangeProperty("planner") OrderPlanner planner, @ExchangeProperty("offering") OfferingConfig o) {
+        return new SlurmCommands(o.slurm()).activeJobs(planner.terminating());
+    }
+
+    /** {@code scancel <ids…>} for the jobs squeue listed, or null when there are none. */
+    public SlurmCommand cancelCommand(@Body SlurmResult jobs, @ExchangeProperty("offering") OfferingConfig o) {
+        List<String> ids = jobs.stdout().lines().map(String::strip).filter(l -> l.matches("[0-9_]+")).toList();
+        return ids.isEmpty() ? null : new SlurmCommands(o.slurm()).cancelJobs(ids);
+    }
+
+    public boolean hasChanges(@ExchangeProperty("planner") OrderPlanner planner) {
+        return !planner.batch().isEmpty();
+    }
+
+    public SlurmCommand batchCommand(Exchange exchange) {
+        OrderPlanner planner = exchange.getProperty("planner", OrderPlanner.class);
+        LoadFile batch = planner.batch();
+        LOG.info("applying {} account/association line(s) in one sacctmgr load", batch.lines());
+        return load(exchange, batch);
+    }
+
+    public void batchApplied(@Body SlurmResult result, Exchange exchange) {
+        exchange.setProperty("batchFailed", !result.succeeded());
+        if (!result.succeeded()) {
+            LOG.warn("batch load failed ({}); applying orders one by one to isolate the failure", result.message());
+        }
+    }
+
+    public List<OrderWork> fallbackWorks(@ExchangeProperty("planner") OrderPlanner planner, Exchange exchange) {
+        if (!Boolean.TRUE.equals(exchange.getProperty("batchFailed", Boolean.class))) {
+            return List.of();
+        }
+        return planner.works().stream().filter(w -> w.isReady() && !w.changes.isEmpty()).toList();
+    }
+
+    public SlurmCommand ownCommand(Exchange exchange) {
+        return load(exchange, exchange.getProperty("work", OrderWork.class).changes);
+    }
+
+    public void ownApplied(@Body SlurmResult result, @ExchangeProperty("work") OrderWork work) {
+        if (!result.succeeded()) {
+            work.fail("SLURM: " + result.message());
+        }
+    }
+
+    public boolean hasRemovals(@ExchangeProperty("planner") OrderPlanner planner) {
+        return !planner.removals().isEmpty();
+    }
+
+    public SlurmCommand removalCommand(@ExchangeProperty("planner") OrderPlanner planner, @ExchangeProperty("offering") OfferingConfig o) {
+        return new SlurmCommands(o.slurm()).removeAccounts(planner.removals());
+    }
+
+    public void removalApplied(@Body SlurmResult result, Exchange exchange) {
+        exchange.setProperty("removalFailed", !result.succeeded());
+    }
+
+    public List<OrderWork> removalFallbackWorks(@ExchangeProperty("planner") OrderPlanner planner, Exchange exchange) {
+        if (!Boolean.TRUE.equals(exchange.getProperty("removalFailed", Boolean.class))) {
+            return List.of();
+        }
+        return planner.works().stream().filter(w -> w.isReady() && !w.removals.isEmpty()).toList();
+    }
+
+    public SlurmCommand ownRemovalCommand(@ExchangeProperty("work") OrderWork work, @ExchangeProperty("offering") OfferingConfig o) {
+        return new SlurmCommands(o.slurm()).removeAccounts(work.removals);
+    }
+
+    public void ownRemovalApplied(@Body SlurmResult result, @ExchangeProperty("work") OrderWork work) {
+        if (result.jobsActive()) {
+            work.defer("jobs are still ending under " + work.account + "; removal retried next cycle");
+        } else if (!result.succeeded()) {
+            work.fail("SLURM: " + result.message());
+        }
+    }
+
+    /** After the writes: every order still ready is done. */
+    public List<OrderWork> works(@ExchangeProperty("planner") OrderPlanner planner) {
+        List<OrderWork> out = new ArrayList<>(planner.works());
+        out.forEach(OrderWork::done);
+        return out;
+    }
+
+    private SlurmCommand load(Exchange exchange, LoadFile file) {
+        OfferingConfig o = exchange.getProperty("offering", OfferingConfig.class);
+        file.cluster(exchange.getProperty("cluster", String.class));
+        return new SlurmCommands(o.slurm()).load(file);
+    }
+}

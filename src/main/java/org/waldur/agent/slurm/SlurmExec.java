@@ -1,0 +1,121 @@
+package org.waldur.agent.slurm;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Message;
+import org.waldur.agent.config.OfferingConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The Camel side of running a {@link SlurmCommand} with camel-exec (routes/slurm.camel.yaml): exec headers from
+ * the argv, stdin from the command (never a leftover message body), a {@link SlurmResult} from the exit code and
+ * both streams. Also counts the processes started, which tests and the bench command report.
+ */
+public final class SlurmExec {
+    private static final Logger LOG = LoggerFactory.getLogger("org.waldur.agent.slurm");
+    private final boolean dryRun;
+    private final AtomicLong started = new AtomicLong();
+
+    public SlurmExec(boolean dryRun) {
+        this.dryRun = dryRun;
+    }
+
+    public long processesStarted() {
+        return started.get();
+    }
+
+    public void prepare(Exchange exchange) {
+        Message m = exchange.getMessage();
+        SlurmCommand cmd = m.getBody(SlurmCommand.class);
+        exchange.setProperty("slurmCommand", cmd);
+        m.removeHeaders("*");
+        boolean skip = dryRun && cmd.mutating();
+        m.setHeader("slurmDryRun", skip);
+        if (!skip) {
+            started.incrementAndGet();
+            m.setHeader("CamelExecCommandExecutable", cmd.executable());
+            m.setHeader("CamelExecCommandArgs", cmd.args());
+            LOG.debug("running {}", cmd);
+        }
+        m.setBody(cmd.stdin() == null ? "" : cmd.stdin());
+    }
+
+    public SlurmResult dryRun() {
+        return SlurmResult.dryRun();
+    }
+
+    public SlurmResult result(Exchange exchange) {
+        Message m = exchange.getMessage();
+        Integer exit = m.getHeader("CamelExecExitValue", Integer.class);
+        String stdout = m.getBody(String.class);
+        String stderr = m.getHeader("CamelExecStderr", String.class);
+        SlurmResult r = SlurmResult.of(exit == null ? -1 : exit, stdout, stderr);
+        if (r.status() == SlurmResult.Status.FAILED) {
+            LOG.warn("SLURM command failed (exit {}): {}: {}", r.exitCode(), exchange.getProperty("slurmCommand"), r.message());
+        }
+        return r;
+    }
+
+    /** The process could not start at all (missing binary, bad prefix): a failure with a clear reason. */
+    public SlurmResult notStarted(Exchange exchange) {
+        Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        SlurmCommand cmd = exchange.getProperty("slurmCommand", SlurmCommand.class);
+        String why = "command not found or not executable: " + cmd.executable()
+                + (t != null && t.getCause() != null ? " (" + t.getCause().getMessage() + ")" : "");
+        LOG.warn("SLURM command did not start: {}: {}", cmd, why);
+        return new SlurmResult(SlurmResult.Status.FAILED, 127, "", why);
+    }
+
+    // ---- the cycle snapshot (routes/slurm.camel.yaml, slurm-snapshot) ------------------------------------
+
+    public SlurmCommand tresCommand(@ExchangeProperty("offering") OfferingConfig offering) {
+        return new SlurmCommands(offering.slurm()).listTres();
+    }
+
+    public SlurmCommand associationsCommand(@ExchangeProperty("offering") OfferingConfig offering) {
+        return new SlurmCommands(offering.slurm()).associations();
+    }
+
+    public SlurmCommand organizationsCommand(@ExchangeProperty("offering") OfferingConfig offering) {
+        return new SlurmCommands(offering.slurm()).accountOrganizations();
+    }
+
+    /** TRES names from {@code list tres} ({@code type|name|id} → {@code gres/gpu}, {@code cpu}). */
+    public Set<String> tres(SlurmResult r) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String line : required(r, "sacctmgr list tres").lines().toList()) {
+            String[] f = line.strip().split("\\|", -1);
+            if (f.length >= 2 && !f[0].isEmpty()) {
+                out.add(f[1].isEmpty() ? f[0] : f[0] + "/" + f[1]);
+            }
+        }
+        return out;
+    }
+
+    public String stdout(SlurmResult r) {
+        return required(r, "sacctmgr show association");
+    }
+
+    public AssociationSnapshot snapshot(SlurmResult organizations, @ExchangeProperty("associationsOutput") String associations) {
+        return AssociationSnapshot.parse(associations, required(organizations, "sacctmgr list account"));
+    }
+
+    private static String required(SlurmResult r, String what) {
+        if (!r.succeeded()) {
+            throw new SlurmReadException(what + " failed: " + r.message());
+        }
+        return r.stdout();
+    }
+
+    /** A read the whole cycle depends on failed; the offering's cycle stops and tries again next time. */
+    public static final class SlurmReadException extends RuntimeException {
+        public SlurmReadException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package org.waldur.agent.waldur;
+
+import org.apache.camel.http.base.HttpOperationFailedException;
+
+import java.io.IOException;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Waldur failures in two kinds (waldur-api.md §6): transient — 429, every 5xx, timeouts and connection errors —
+ * are retried with backoff and then left for the next cycle, never turned into an erred order; every other 4xx
+ * is permanent and logged with the response body.
+ */
+public final class WaldurErrors {
+    private WaldurErrors() {
+    }
+
+    public static boolean isTransient(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof HttpOperationFailedException h) {
+                return h.getStatusCode() == 429 || h.getStatusCode() >= 500;
+            }
+            if (c instanceof IOException || c instanceof TimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One line for the log or an order's error: status, URL path and the body Waldur sent (never headers). */
+    public static String describe(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof HttpOperationFailedException h) {
+                String body = h.getResponseBody() == null ? "" : h.getResponseBody().replaceAll("\\s+", " ");
+                if (body.length() > 500) {
+                    body = body.substring(0, 500) + "…";
+                }
+                return "Waldur answered " + h.getStatusCode() + " for " + stripQuery(h.getUri()) + ": " + body;
+            }
+            if (c instanceof IOException) {
+                return "Waldur unreachable: " + c.getClass().getSimpleName() + ": " + c.getMessage();
+            }
+        }
+        return t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+
+    private static String stripQuery(String uri) {
+        if (uri == null) {
+            return "";
+        }
+        int q = uri.indexOf('?');
+        return q < 0 ? uri : uri.substring(0, q);
+    }
+}

@@ -1,0 +1,155 @@
+package org.waldur.agent.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    static final String GOOD = """
+        timezone: "Europe/Tallinn"
+        reporting_periods: 3
+        offerings:
+          - name: "Example SLURM Offering"
+            waldur_api_url: "http://localhost:8081/api"
+            waldur_api_token: "0123456789abcdef0123456789abcdef01234567"
+            waldur_offering_uuid: "0b0c1d2e-3f40-5162-7384-95a6b7c8d9e0"
+            order_processing_backend: "slurm"
+            membership_sync_backend: ""
+            reporting_backend: "slurm"
+            backend_type: "SLURM"
+            future_key: 1
+            backend_settings:
+              default_account: "root"
+              customer_prefix: "hpc_"
+              project_prefix: "hpc_"
+              allocation_prefix: "hpc_"
+              qos_paused: "paused"
+            backend_components:
+              cpu: {limit: 10, measured_unit: "k-Hours", unit_factor: 60000, accounting_type: "usage", label: "CPU"}
+              mem: {limit: 10, measured_unit: "gb-Hours", unit_factor: 61440, accounting_type: "usage", label: "RAM"}
+        """;
+
+    private Path write(String yaml) throws Exception {
+        Path f = dir.resolve("waldur-site-agent-config.yaml");
+        Files.writeString(f, yaml);
+        return f;
+    }
+
+    @Test
+    void readsTheReferenceSchemaWithDefaults() throws Exception {
+        AgentConfig c = YamlConfigLoader.load(write(GOOD), Map.of());
+        OfferingConfig o = c.offerings().get(0);
+        assertEquals("Europe/Tallinn", c.timezone().getId());
+        assertEquals(3, c.reportingPeriods());
+        assertEquals("http://localhost:8081/api/", o.apiUrl().toString(), "trailing slash added");
+        assertEquals("0b0c1d2e3f40516273849 5a6b7c8d9e0".replace(" ", ""), o.uuid(), "hyphens removed");
+        assertEquals("common", o.slurm().defaultAccountPolicy());
+        assertEquals("root", o.slurm().rootAccount(), "root_account falls back to default_account");
+        assertEquals("/usr/bin", o.slurm().slurmBinPath());
+        assertEquals("normal", o.slurm().qosDefault());
+        assertEquals(new BigDecimal("61440"), o.components().get("mem").unitFactor());
+        assertTrue(o.handles(Mode.ORDER_PROCESS));
+        assertFalse(o.handles(Mode.MEMBERSHIP_SYNC), "empty backend key: the mode skips the offering");
+        assertEquals(5.0, c.periodMinutes().get(Mode.ORDER_PROCESS));
+        assertTrue(c.warnings().stream().anyMatch(w -> w.contains("offerings[0].future_key: unknown key")), () -> "" + c.warnings());
+    }
+
+    @Test
+    void tokenNeverPrintsItself() throws Exception {
+        OfferingConfig o = YamlConfigLoader.load(write(GOOD), Map.of()).offerings().get(0);
+        assertFalse(o.toString().contains("0123456789abcdef"));
+        assertFalse(o.token().toString().contains("0123456789abcdef"));
+        assertEquals("0123456789abcdef0123456789abcdef01234567", o.token().reveal());
+    }
+
+    @Test
+    void periodEnvironmentVariablesOverrideTheFile() throws Exception {
+        AgentConfig c = YamlConfigLoader.load(write(GOOD), Map.of("WALDUR_SITE_AGENT_ORDER_PROCESS_PERIOD_MINUTES", "0.5"));
+        assertEquals(0.5, c.periodMinutes().get(Mode.ORDER_PROCESS));
+    }
+
+    private String error(String yaml) throws Exception {
+        Path f = write(yaml);
+        return assertThrows(ConfigException.class, () -> YamlConfigLoader.load(f, Map.of())).getMessage();
+    }
+
+    @Test
+    void errorsNameTheFileAndTheKey() throws Exception {
+        String file = dir.resolve("waldur-site-agent-config.yaml").toString();
+        assertEquals(file + ": offerings[0].waldur_api_url: must start with http:// or https://, not 'localhost:8081'",
+                error(GOOD.replace("http://localhost:8081/api", "localhost:8081")));
+        assertEquals(file + ": offerings[0].backend_settings.customer_prefix: is required (use \"\" for none)",
+                error(GOOD.replace("customer_prefix: \"hpc_\"", "")));
+        assertTrue(error(GOOD.replace("Europe/Tallinn", "Mars/Base")).contains(": timezone: 'Mars/Base' is not a time zone"));
+        assertTrue(error(GOOD.replace("reporting_periods: 3", "reporting_periods: 13")).contains("reporting_periods: must be between 1 and 12"));
+        assertTrue(error(GOOD.replace("unit_factor: 60000", "unit_factor: many")).contains("offerings[0].backend_components.cpu.unit_factor: must be a number"));
+        assertTrue(error(GOOD.replace("\"0b0c1d2e-3f40-5162-7384-95a6b7c8d9e0\"", "\"nope\"")).contains("waldur_offering_uuid: 'nope' is not a UUID"));
+        assertTrue(error(GOOD.replace("allocation_prefix: \"hpc_\"", "allocation_prefix: \"hpc x\"")).contains("allocation_prefix"));
+        assertTrue(error(GOOD.replace("default_account: \"root\"", "default_account: \"root,evil\"")).contains("default_account: 'root,evil' is not a safe SLURM account name"));
+        assertTrue(error(GOOD + "  - [").contains("not valid YAML"));
+        assertTrue(error("offerings: []").contains("offerings: is required"));
+    }
+
+    @Test
+    void missingFileIsOneClearLine() {
+        ConfigException e = assertThrows(ConfigException.class, () -> YamlConfigLoader.load(dir.resolve("nope.yaml"), Map.of()));
+        assertTrue(e.getMessage().endsWith("nope.yaml: (file): not found"));
+    }
+
+    @Test
+    void legacyEnvironmentDefinesOneOfferingWithUuidNaming() throws Exception {
+        Path tres = dir.resolve("tres.yaml");
+        Files.writeString(tres, "cpu: {limit: 16000, measured_unit: 'k-Hours', accounting_type: usage, label: CPU}\n");
+        Map<String, String> env = new HashMap<>(Map.of(
+                "WALDUR_API_URL", "https://waldur.example.com/api/",
+                "WALDUR_API_TOKEN", "abc",
+                "WALDUR_OFFERING_UUID", "0b0c1d2e3f405162738495a6b7c8d9e0",
+                "WALDUR_SYNC_DIRECTION", "pull",
+                "SLURM_TRES_CONFIG_PATH", tres.toString(),
+                "SLURM_DEPLOYMENT_TYPE", "docker",
+                "SLURM_ALLOCATION_NAME_MAX_LEN", "20",
+                "REQUESTS_VERIFY_SSL", "false"));
+        assertTrue(LegacyEnvConfig.present(env));
+        AgentConfig c = ConfigResolver.resolve(null, env);
+        OfferingConfig o = c.offerings().get(0);
+        assertTrue(o.slurm().legacyNaming());
+        assertEquals(20, o.slurm().allocationNameMaxLen());
+        assertEquals(List.of("docker", "exec", "slurmctld"), o.slurm().commandPrefix());
+        assertEquals("waldur", o.slurm().defaultAccount());
+        assertFalse(o.verifySsl());
+        assertEquals(BigDecimal.ONE, o.components().get("cpu").unitFactor(), "era A limits are raw SLURM units");
+        assertEquals(List.of(Mode.ORDER_PROCESS), LegacyEnvConfig.modes(env));
+        assertEquals(List.of(Mode.REPORT, Mode.MEMBERSHIP_SYNC), LegacyEnvConfig.modes(Map.of("WALDUR_SYNC_DIRECTION", "push")));
+    }
+
+    @Test
+    void legacyErrorsNameTheVariable() {
+        assertEquals("environment: WALDUR_SYNC_DIRECTION: must be pull or push, not 'sideways'",
+                assertThrows(ConfigException.class, () -> LegacyEnvConfig.modes(Map.of("WALDUR_SYNC_DIRECTION", "sideways"))).getMessage());
+        Map<String, String> env = Map.of("WALDUR_API_URL", "x", "WALDUR_API_TOKEN", "t",
+                "WALDUR_OFFERING_UUID", "0b0c1d2e3f405162738495a6b7c8d9e0", "SLURM_ALLOCATION_NAME_MAX_LEN", "lots");
+        assertEquals("environment: SLURM_ALLOCATION_NAME_MAX_LEN: must be a whole number from 8 to 128",
+                assertThrows(ConfigException.class, () -> LegacyEnvConfig.load(env)).getMessage());
+    }
+
+    @Test
+    void explicitFileWinsOverLegacyEnvironment() throws Exception {
+        Path f = write(GOOD);
+        AgentConfig c = ConfigResolver.resolve(f.toString(), Map.of("WALDUR_API_URL", "http://other/api/"));
+        assertEquals("http://localhost:8081/api/", c.offerings().get(0).apiUrl().toString());
+    }
+}

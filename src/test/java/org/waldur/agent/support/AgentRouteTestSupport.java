@@ -1,0 +1,119 @@
+package org.waldur.agent.support;
+
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.test.junit5.CamelContextConfiguration;
+import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.waldur.agent.App;
+import org.waldur.agent.fake.FakeWaldur;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Boots the real agent (App's package scan, AgentBeans, the real routes/ directory) against a fresh fake Waldur
+ * that validates every request against the official OpenAPI schema, with SLURM answered by {@link FakeSlurm} on
+ * the mocked exec endpoint. Timers stay off; a test runs a cycle by calling the mode's cycle route.
+ */
+public abstract class AgentRouteTestSupport extends CamelMainTestSupport {
+    public static final String TOKEN = "0123456789abcdef0123456789abcdef01234567";
+    protected final FakeWaldur waldur = FakeWaldur.start(TOKEN);
+    protected final FakeSlurm slurm = new FakeSlurm();
+    protected final String offering = waldur.addOffering("HPC", List.of(
+            new FakeWaldur.Component("cpu", "CPU", "usage", "k-Hours", 60000),
+            new FakeWaldur.Component("mem", "RAM", "usage", "gb-Hours", 61440),
+            new FakeWaldur.Component("gres/gpu", "GPU", "limit", "GPU-hours", 60)), Map.of());
+    protected final Path configFile = writeConfig();
+
+    @Override
+    protected Class<?> getMainClass() {
+        return App.class;
+    }
+
+    /** The offering's backend_settings lines (indented under backend_settings); override to vary them. */
+    protected String backendSettings() {
+        return """
+                  default_account: "root"
+                  default_account_policy: "individual"
+                  customer_prefix: "hpc_"
+                  project_prefix: "hpc_"
+                  allocation_prefix: "hpc_"
+                  cluster_name: "sandbox"
+                  qos_default: "normal"
+                  qos_paused: "paused"
+                  qos_downscaled: "limited"
+                  enable_user_homedir_account_creation: false
+            """;
+    }
+
+    protected Map<String, String> extraProperties() {
+        return Map.of();
+    }
+
+    private Path writeConfig() {
+        String yaml = """
+            timezone: "UTC"
+            reporting_periods: 2
+            offerings:
+              - name: "HPC"
+                waldur_api_url: "%s"
+                waldur_api_token: "%s"
+                waldur_offering_uuid: "%s"
+                backend_type: "slurm"
+                order_processing_backend: "slurm"
+                membership_sync_backend: "slurm"
+                reporting_backend: "slurm"
+                backend_settings:
+            %s
+                backend_components:
+                  cpu: {limit: 10, measured_unit: "k-Hours", unit_factor: 60000, accounting_type: "usage", label: "CPU"}
+                  mem: {limit: 10, measured_unit: "gb-Hours", unit_factor: 61440, accounting_type: "usage", label: "RAM"}
+                  gres/gpu: {measured_unit: "GPU-hours", unit_factor: 60, accounting_type: "limit", label: "GPU"}
+            """.formatted(waldur.apiUrl(), TOKEN, offering, backendSettings());
+        try {
+            Path f = Files.createTempFile("agent-config", ".yaml");
+            Files.writeString(f, yaml);
+            return f;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void configureContext(CamelContextConfiguration c) {
+        super.configureContext(c);
+        Properties p = new Properties();
+        p.put("camel.main.routes-include-pattern", "file:routes/*.yaml");
+        p.put("agent.config-file", configFile.toString());
+        p.put("agent.waldur.retries", "2");
+        p.put("agent.waldur.retry-delay-ms", "10");
+        p.put("agent.waldur.response-timeout-ms", "2000");
+        p.putAll(extraProperties());
+        c.withUseOverridePropertiesWithPropertiesComponent(p);
+        c.withMockEndpointsAndSkip("exec:*");
+    }
+
+    /** Runs one cycle of a mode ({@code order-process}, {@code report}, {@code membership-sync}). */
+    protected void cycle(String mode) throws Exception {
+        MockEndpoint exec = getMockEndpoint("mock:exec:slurm");
+        exec.whenAnyExchangeReceived(slurm);
+        template.sendBody("direct:" + mode + "-cycle", null);
+    }
+
+    @AfterEach
+    void closeFakes() {
+        waldur.close();
+    }
+
+    /** Team member with an OK offering user named {@code username}. */
+    protected void member(String project, String username) {
+        String user = waldur.addUser(username, username.toUpperCase());
+        waldur.addTeamMember(project, user, "member");
+        waldur.addOfferingUser(offering, user, username, "OK");
+    }
+}

@@ -1,0 +1,343 @@
+package org.waldur.agent.support;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+
+/**
+ * A stateful stand-in for sacctmgr/squeue/scancel for fast route tests: it answers the argv the agent builds
+ * with the outputs and exit codes documented for SLURM 22.05 (slurm.md §4, §5) and keeps accounts, parents,
+ * limits and associations, so a test can assert what SLURM would hold. Installed on the mocked exec endpoint.
+ * The real-SLURM suites (*IT) prove the same flows against the real binaries.
+ */
+public final class FakeSlurm implements Processor {
+    public static final class Acct {
+        public String parent = "";
+        public String org = "";
+        public String descr = "";
+        public final Map<String, String> limits = new TreeMap<>();
+        public String qos = "normal";
+        public final Set<String> users = new LinkedHashSet<>();
+    }
+
+    public final Map<String, Acct> accounts = new LinkedHashMap<>();
+    public final List<List<String>> calls = Collections.synchronizedList(new ArrayList<>());
+    public final Set<String> tres = new LinkedHashSet<>(List.of("cpu", "mem", "energy", "node", "billing", "fs/disk", "vmem", "pages", "gres/gpu"));
+    public final List<String> runningJobs = new ArrayList<>(); // "id|account|user"
+    private Predicate<List<String>> failWhen = a -> false;
+    private String cluster = "sandbox";
+
+    public FakeSlurm() {
+        Acct root = new Acct();
+        root.org = "root";
+        root.descr = "default root account";
+        accounts.put("root", root);
+        root.users.add("root");
+    }
+
+    /** Make matching commands fail with an error message (exit 1), e.g. to break one account's creation. */
+    public void failWhen(Predicate<List<String>> p) {
+        failWhen = p;
+    }
+
+    public long count(String tool) {
+        synchronized (calls) {
+            return calls.stream().filter(c -> tool(c).equals(tool)).count();
+        }
+    }
+
+    public long count(String tool, String verb) {
+        synchronized (calls) {
+            return calls.stream().filter(c -> tool(c).equals(tool) && verbs(c).contains(verb)).count();
+        }
+    }
+
+    public long total() {
+        return calls.size();
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        String exe = exchange.getMessage().getHeader("CamelExecCommandExecutable", String.class);
+        @SuppressWarnings("unchecked")
+        List<String> args = exchange.getMessage().getHeader("CamelExecCommandArgs", List.class);
+        List<String> argv = new ArrayList<>();
+        argv.add(exe);
+        argv.addAll(args);
+        String stdin = exchange.getMessage().getBody(String.class);
+        calls.add(argv);
+        String[] out;
+        synchronized (this) {
+            out = failWhen.test(argv) ? new String[]{"1", " Error with request: forced failure\n"} : run(argv, stdin);
+        }
+        exchange.getMessage().setHeader("CamelExecExitValue", Integer.parseInt(out[0]));
+        exchange.getMessage().setBody(out[1]);
+        exchange.getMessage().setHeader("CamelExecStderr", out.length > 2 ? out[2] : null);
+    }
+
+    static String tool(List<String> argv) {
+        for (String a : argv) {
+            String base = a.substring(a.lastIndexOf('/') + 1);
+            if (Set.of("sacctmgr", "sacct", "squeue", "scancel", "mkhomedir_helper").contains(base)) {
+                return base;
+            }
+        }
+        return argv.get(0);
+    }
+
+    private static List<String> verbs(List<String> argv) {
+        return argv.stream().filter(a -> !a.startsWith("-")).toList();
+    }
+
+    private String[] run(List<String> argv, String stdin) {
+        String tool = tool(argv);
+        List<String> a = new ArrayList<>(argv.subList(argv.indexOf(argv.stream().filter(x -> x.endsWith(tool)).findFirst().orElseThrow()) + 1, argv.size()));
+        a.removeIf(x -> x.startsWith("--") && !x.contains("="));
+        a.removeIf(x -> x.startsWith("cluster=") || x.startsWith("--cluster"));
+        return switch (tool) {
+            case "sacctmgr" -> sacctmgr(a, stdin);
+            case "squeue" -> squeue(a);
+            case "scancel" -> scancel(a);
+            case "sacct" -> new String[]{"0", ""};
+            default -> new String[]{"0", ""};
+        };
+    }
+
+    private String[] sacctmgr(List<String> a, String stdin) {
+        String verb = a.get(0) + " " + a.get(1);
+        switch (verb) {
+            case "list tres":
+                StringBuilder t = new StringBuilder();
+                int id = 1;
+                for (String x : tres) {
+                    String[] p = x.split("/");
+                    t.append(p[0]).append('|').append(p.length > 1 ? p[1] : "").append('|').append(id++).append('\n');
+                }
+                return ok(t.toString());
+            case "show association":
+                StringBuilder s = new StringBuilder();
+                Set<String> only = a.stream().filter(x -> x.startsWith("account=")).findFirst()
+                        .map(x -> Set.of(x.substring(8).split(","))).orElse(null);
+                accounts.forEach((name, acc) -> {
+                    if (only != null && !only.contains(name)) {
+                        return;
+                    }
+                    s.append(cluster).append('|').append(name).append('|').append(acc.parent).append("||")
+                            .append(String.join(",", acc.limits.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()))
+                            .append('|').append(acc.qos).append('\n');
+                    acc.users.forEach(u -> s.append(cluster).append('|').append(name).append("||").append(u).append("||").append(acc.qos).append('\n'));
+                });
+                return ok(s.toString());
+            case "list account":
+                StringBuilder l = new StringBuilder();
+                accounts.forEach((name, acc) -> l.append(name).append('|').append(acc.org).append('\n'));
+                return ok(l.toString());
+            case "load file=/dev/stdin":
+                return load(stdin);
+            case "add account":
+                return addAccounts(List.of(a.get(2).split(",")), kv(a));
+            case "modify account":
+                return modify(a);
+            case "remove account":
+                return removeAccounts(a);
+            case "add user":
+                return addUsers(List.of(a.get(2).split(",")), kv(a));
+            case "remove user":
+                return removeUser(a);
+            default:
+                return new String[]{"1", " Unknown option: " + verb + "\n"};
+        }
+    }
+
+    private String[] load(String file) {
+        String parent = "root";
+        List<Runnable> apply = new ArrayList<>();
+        int added = 0;
+        for (String line : file.split("\n")) {
+            line = line.strip();
+            if (line.isEmpty() || line.startsWith("#") || line.startsWith("Cluster - ")) {
+                continue;
+            }
+            String[] parts = line.split(":");
+            String[] head = parts[0].split(" - ", 2);
+            String name = head[1].replace("'", "");
+            Map<String, String> opts = new LinkedHashMap<>();
+            for (int i = 1; i < parts.length; i++) {
+                String[] kv = parts[i].split("=", 2);
+                opts.put(kv[0], kv[1].replace("'", ""));
+            }
+            switch (head[0]) {
+                case "Parent" -> parent = name;
+                case "Account" -> {
+                    String p = parent;
+                    if (!accounts.containsKey(p) && apply.stream().noneMatch(r -> false) && !declared(file, p)) {
+                        return new String[]{"1", " Problem with line: parent " + p + " missing\n"};
+                    }
+                    if (opts.containsKey("GrpTRESMins")) {
+                        for (String pair : opts.get("GrpTRESMins").split(",")) {
+                            if (!tres.contains(pair.split("=")[0])) {
+                                return new String[]{"1", "", "sacctmgr: error: slurmdb_format_tres_str: no TRES known by type " + pair.split("=")[0] + "\n Problem with requests: Unspecified error\n"};
+                            }
+                        }
+                    }
+                    if (!accounts.containsKey(name)) {
+                        added++;
+                    }
+                    apply.add(() -> {
+                        Acct acc = accounts.computeIfAbsent(name, k -> new Acct());
+                        if (acc.parent.isEmpty()) {
+                            acc.parent = p;
+                        }
+                        acc.org = opts.getOrDefault("Organization", acc.org).toLowerCase();
+                        acc.descr = opts.getOrDefault("Description", acc.descr).toLowerCase();
+                        if (opts.containsKey("GrpTRESMins")) {
+                            for (String pair : opts.get("GrpTRESMins").split(",")) {
+                                String[] kv = pair.split("=");
+                                acc.limits.put(kv[0], kv[1]);
+                            }
+                        }
+                    });
+                }
+                case "User" -> {
+                    String p = parent;
+                    apply.add(() -> accounts.get(p).users.add(name));
+                    added++;
+                }
+                default -> {
+                    return new String[]{"1", " Problem with line(" + line + ")\n"};
+                }
+            }
+        }
+        apply.forEach(Runnable::run);
+        return ok(added == 0 ? " Nothing new added.\n" : " Done adding cluster objects\n");
+    }
+
+    private static boolean declared(String file, String account) {
+        return file.contains("Account - '" + account + "'");
+    }
+
+    private String[] addAccounts(List<String> names, Map<String, String> kv) {
+        String parent = kv.getOrDefault("parent", "root");
+        if (!accounts.containsKey(parent)) {
+            return new String[]{"1", " Parent account '" + parent + "' doesn't exist on cluster " + cluster + "\n No associations created.\n"};
+        }
+        int added = 0;
+        for (String n : names) {
+            if (!accounts.containsKey(n)) {
+                Acct acc = new Acct();
+                acc.parent = parent;
+                acc.org = kv.getOrDefault("organization", n);
+                acc.descr = kv.getOrDefault("description", n);
+                accounts.put(n, acc);
+                added++;
+            }
+        }
+        return added == 0 ? new String[]{"1", " Nothing new added.\n"} : ok(" Adding Account(s)\n");
+    }
+
+    private String[] modify(List<String> a) {
+        String name = a.stream().filter(x -> x.startsWith("name=")).findFirst().map(x -> x.substring(5)).orElse(a.get(2));
+        Acct acc = accounts.get(name);
+        if (acc == null) {
+            return new String[]{"1", " Nothing modified\n"};
+        }
+        String setting = a.get(a.indexOf("set") + 1);
+        if (setting.startsWith("GrpTRESMins=")) {
+            for (String pair : setting.substring(12).split(",")) {
+                String[] kv = pair.split("=");
+                acc.limits.put(kv[0], kv[1]);
+            }
+        } else if (setting.startsWith("qos=")) {
+            acc.qos = setting.substring(4);
+        }
+        return ok(" Modified account associations...\n");
+    }
+
+    private String[] removeAccounts(List<String> a) {
+        String names = a.stream().filter(x -> x.startsWith("name=")).findFirst().orElseThrow().substring(5);
+        int removed = 0;
+        for (String n : names.split(",")) {
+            for (String job : runningJobs) {
+                if (job.split("\\|")[1].equals(n)) {
+                    return new String[]{"1", " Error with request: Job(s) active, cancel job(s) before remove\n"};
+                }
+            }
+            if (accounts.remove(n) != null) {
+                removed++;
+            }
+        }
+        return removed == 0 ? new String[]{"1", " Nothing deleted\n"} : ok(" Deleting accounts...\n");
+    }
+
+    private String[] addUsers(List<String> users, Map<String, String> kv) {
+        Acct acc = accounts.get(kv.get("account"));
+        if (acc == null) {
+            return new String[]{"1", " This account '" + kv.get("account") + "' doesn't exist.\n No associations or wckeys created.\n"};
+        }
+        boolean any = false;
+        for (String u : users) {
+            any |= acc.users.add(u);
+        }
+        return any ? ok(" Associations =\n") : new String[]{"1", " Nothing new added.\n"};
+    }
+
+    private String[] removeUser(List<String> a) {
+        Map<String, String> kv = kv(a);
+        Acct acc = accounts.get(kv.get("account"));
+        return acc != null && acc.users.remove(kv.get("name")) ? ok(" Deleting users...\n") : new String[]{"1", " Nothing deleted\n"};
+    }
+
+    private String[] squeue(List<String> a) {
+        Set<String> accts = Set.of(a.get(a.indexOf("-A") + 1).split(","));
+        String user = a.contains("-u") ? a.get(a.indexOf("-u") + 1) : null;
+        StringBuilder out = new StringBuilder();
+        for (String job : runningJobs) {
+            String[] f = job.split("\\|");
+            if (accts.contains(f[1]) && (user == null || user.equals(f[2]))) {
+                out.append(f[0]).append('\n');
+            }
+        }
+        return ok(out.toString());
+    }
+
+    private String[] scancel(List<String> a) {
+        if (a.contains("-A")) {
+            String acct = a.get(a.indexOf("-A") + 1);
+            String user = a.contains("-u") ? a.get(a.indexOf("-u") + 1) : null;
+            runningJobs.removeIf(j -> j.split("\\|")[1].equals(acct) && (user == null || j.split("\\|")[2].equals(user)));
+        } else {
+            runningJobs.removeIf(j -> a.contains(j.split("\\|")[0]));
+        }
+        return ok("");
+    }
+
+    private static Map<String, String> kv(List<String> a) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String x : a) {
+            int eq = x.indexOf('=');
+            if (eq > 0) {
+                out.putIfAbsent(x.substring(0, eq).toLowerCase(), x.substring(eq + 1));
+            }
+        }
+        return out;
+    }
+
+    private static String[] ok(String out) {
+        return new String[]{"0", out};
+    }
+
+    @Override
+    public String toString() {
+        return "FakeSlurm" + Arrays.toString(accounts.keySet().toArray());
+    }
+}
