@@ -1,0 +1,455 @@
+package org.waldur.agent.fake;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.regex.Pattern;
+
+/**
+ * An in-process Waldur marketplace for tests and demos: real state (orders, resources, usages, offering users),
+ * the provider endpoints a SLURM site agent calls, and OpenAPI validation of every request
+ * (see waldur-api.md §17). Bound to 127.0.0.1; one API token.
+ *
+ * <p>Seeding and inspection methods are thread-safe and may be called while the agent runs.
+ */
+public final class FakeWaldur implements AutoCloseable {
+    /** Offering component as seeded; billingType is one of fixed, usage, limit, one, few. */
+    public record Component(String type, String name, String billingType, String measuredUnit, int unitFactor) {
+    }
+
+    /** One HTTP request as received; status is the status answered (0 while still in flight). */
+    public record RecordedRequest(String method, String path, String query, String body, int status) {
+    }
+
+    /** Mutable twin of {@link RecordedRequest}: the status is known only after dispatch. */
+    static final class Entry {
+        final String method, path, query, body;
+        volatile int status;
+
+        Entry(String method, String path, String query, String body) {
+            this.method = method;
+            this.path = path;
+            this.query = query;
+            this.body = body;
+        }
+    }
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final MarketplaceState state;
+    private final Faults faults = new Faults();
+    private final OrderHandlers orders;
+    private final ResourceHandlers resources;
+    private final UsageHandlers usages;
+    private final OfferingUserHandlers offeringUsers;
+    private final OpenApiCheck openApi = OpenApiCheck.get();
+    private final String providerCustomerUuid;
+    private final List<Entry> entries = new ArrayList<>();
+    private final List<String> violations = new ArrayList<>();
+    private final List<String> responseIssues = new ArrayList<>();
+    private volatile boolean checkResponses;
+
+    private FakeWaldur(String token, int port) {
+        try {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot bind fake Waldur to 127.0.0.1:" + port, e);
+        }
+        state = new MarketplaceState("http://127.0.0.1:" + server.getAddress().getPort() + "/api");
+        orders = new OrderHandlers(state);
+        resources = new ResourceHandlers(state, orders);
+        usages = new UsageHandlers(state);
+        offeringUsers = new OfferingUserHandlers(state);
+        Router router = new Router();
+        orders.register(router);
+        resources.register(router);
+        usages.register(router);
+        offeringUsers.register(router);
+        new OfferingHandlers(state).register(router);
+        new BootstrapHandlers(state).register(router);
+        providerCustomerUuid = addCustomer("HPC Provider", "hpc-provider");
+        executor = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "fake-waldur");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/", new HttpFront(this, state, router, faults, token));
+        server.start();
+    }
+
+    public static FakeWaldur start(String token) {
+        return start(token, 0);
+    }
+
+    public static FakeWaldur start(String token, int port) {
+        return new FakeWaldur(token, port);
+    }
+
+    /** "http://127.0.0.1:&lt;port&gt;/api/". */
+    public String apiUrl() {
+        return state.api + "/";
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    /** Standalone server for demos; see {@link DemoSeed#main(String[])} for the options. */
+    public static void main(String[] args) throws Exception {
+        DemoSeed.main(args);
+    }
+
+    // ---------------------------------------------------------------- seeding
+
+    public String addCustomer(String name, String slug) {
+        synchronized (state) {
+            Model.Customer c = new Model.Customer();
+            c.uuid = Model.newUuid();
+            c.name = name;
+            c.slug = slug;
+            state.customers.put(c.uuid, c);
+            return c.uuid;
+        }
+    }
+
+    public String addProject(String customerUuid, String name, String slug) {
+        synchronized (state) {
+            Model.Project p = new Model.Project();
+            p.uuid = Model.newUuid();
+            p.customerUuid = Seeding.known(state.customers, customerUuid, "customer");
+            p.name = name;
+            p.slug = slug;
+            state.projects.put(p.uuid, p);
+            return p.uuid;
+        }
+    }
+
+    /** A Marketplace.Slurm offering of the provider organisation ({@link #providerCustomerUuid()}), with one plan. */
+    public String addOffering(String name, List<Component> components, Map<String, Object> pluginOptions) {
+        synchronized (state) {
+            return Seeding.offering(state, providerCustomerUuid, name, components, pluginOptions);
+        }
+    }
+
+    public String addResource(String offeringUuid, String projectUuid, String name, String slug, String state,
+                              String backendId, Map<String, Integer> limits) {
+        synchronized (this.state) {
+            return Seeding.resource(this.state, offeringUuid, projectUuid, name, slug, state, backendId, limits);
+        }
+    }
+
+    /**
+     * An order for a resource. {@code resourceUuid} may be null for Create/Restore: a resource in Creating is
+     * then made up. Create attributes are {@code {"name": <resource name>}}; Update carries {@code old_limits}.
+     */
+    public String addOrder(String offeringUuid, String resourceUuid, String type, String state,
+                           Map<String, Integer> limits) {
+        synchronized (this.state) {
+            return Seeding.order(this.state, offeringUuid, resourceUuid, type, state, limits);
+        }
+    }
+
+    public String addUser(String username, String fullName) {
+        synchronized (state) {
+            Model.User u = new Model.User();
+            u.uuid = Model.newUuid();
+            u.username = username;
+            u.fullName = fullName;
+            u.email = username + "@example.org";
+            state.users.put(u.uuid, u);
+            return u.uuid;
+        }
+    }
+
+    public void addTeamMember(String projectUuid, String userUuid, String role) {
+        synchronized (state) {
+            Model.TeamMember tm = new Model.TeamMember();
+            tm.projectUuid = Seeding.known(state.projects, projectUuid, "project");
+            tm.userUuid = Seeding.known(state.users, userUuid, "user");
+            tm.role = role;
+            state.team.add(tm);
+        }
+    }
+
+    public String addOfferingUser(String offeringUuid, String userUuid, String username, String state) {
+        synchronized (this.state) {
+            return Seeding.offeringUser(this.state, offeringUuid, userUuid, username, state);
+        }
+    }
+
+    public void setResourceFlags(String resourceUuid, boolean paused, boolean downscaled, boolean restrictMemberAccess) {
+        synchronized (state) {
+            Model.Resource r = state.resources.get(Seeding.known(state.resources, resourceUuid, "resource"));
+            r.paused = paused;
+            r.downscaled = downscaled;
+            r.restrictMemberAccess = restrictMemberAccess;
+            state.touch(r);
+        }
+    }
+
+    public void setResourceState(String resourceUuid, String state) {
+        synchronized (this.state) {
+            Model.Resource r = this.state.resources.get(Seeding.known(this.state.resources, resourceUuid, "resource"));
+            r.state = Seeding.choice(state, ResourceHandlers.STATES, "resource state");
+            this.state.touch(r);
+        }
+    }
+
+    public void setResourceLimits(String resourceUuid, Map<String, Integer> limits) {
+        synchronized (state) {
+            Model.Resource r = state.resources.get(Seeding.known(state.resources, resourceUuid, "resource"));
+            r.limits = limits == null ? new LinkedHashMap<>() : new LinkedHashMap<>(limits);
+            state.touch(r);
+        }
+    }
+
+    /** Default page size of every list (the server's is 10); page_size still overrides it, clamped to 300. */
+    public void setPageSize(int defaultPageSize) {
+        synchronized (state) {
+            state.defaultPageSize = Math.max(1, Math.min(defaultPageSize, Paging.MAX_PAGE_SIZE));
+        }
+    }
+
+    /** When on, set_usage rejects past-month dates for usage-type components like a non-staff 8.x server. */
+    public void setRejectBackfill(boolean reject) {
+        synchronized (state) {
+            state.rejectBackfill = reject;
+        }
+    }
+
+    /** Makes the token's user staff: {@code GET /api/version/} then answers instead of 403. */
+    public void setStaff(boolean staff) {
+        synchronized (state) {
+            state.caller.staff = staff;
+        }
+    }
+
+    /** The organisation that owns every offering added with {@link #addOffering}. */
+    public String providerCustomerUuid() {
+        return providerCustomerUuid;
+    }
+
+    public String planUuid(String offeringUuid) {
+        synchronized (state) {
+            return state.offerings.get(Seeding.known(state.offerings, offeringUuid, "offering")).planUuid;
+        }
+    }
+
+    /** Plan quotas (component type → number) read by the agent for Update orders without limits. */
+    public void setPlanQuotas(String offeringUuid, Map<String, Object> quotas) {
+        synchronized (state) {
+            Model.Plan p = state.plans.get(planUuid(offeringUuid));
+            p.quotas.clear();
+            p.quotas.putAll(quotas);
+        }
+    }
+
+    public void setOfferingBackendId(String offeringUuid, String backendId) {
+        synchronized (state) {
+            state.offerings.get(Seeding.known(state.offerings, offeringUuid, "offering")).backendId = backendId;
+        }
+    }
+
+    public void addPartition(String offeringUuid, String partitionName) {
+        synchronized (state) {
+            state.offerings.get(Seeding.known(state.offerings, offeringUuid, "offering"))
+                    .partitions.put(partitionName, Model.newUuid());
+        }
+    }
+
+    /** A per-user component limit listed by {@code GET /api/component-user-usage-limits/}. */
+    public String addComponentUserUsageLimit(String resourceUuid, String componentType, String userUuid, String limit) {
+        synchronized (state) {
+            Model.UserUsageLimit l = new Model.UserUsageLimit();
+            l.resourceUuid = Seeding.known(state.resources, resourceUuid, "resource");
+            l.componentType = componentType;
+            l.userUuid = Seeding.known(state.users, userUuid, "user");
+            l.limit = limit;
+            state.userUsageLimits.put(l.uuid, l);
+            return l.uuid;
+        }
+    }
+
+    // ---------------------------------------------------------------- inspection
+
+    public Map<String, Object> order(String uuid) {
+        synchronized (state) {
+            return Json.roundTrip(orders.render(state.orders.get(Seeding.known(state.orders, uuid, "order"))));
+        }
+    }
+
+    public Map<String, Object> resource(String uuid) {
+        synchronized (state) {
+            return Json.roundTrip(resources.render(state.resources.get(Seeding.known(state.resources, uuid, "resource"))));
+        }
+    }
+
+    public Map<String, Object> offeringUser(String uuid) {
+        synchronized (state) {
+            return Json.roundTrip(offeringUsers.render(
+                    state.offeringUsers.get(Seeding.known(state.offeringUsers, uuid, "offering user"))));
+        }
+    }
+
+    /** ComponentUsage rows of a resource, all billing periods, oldest period first. */
+    public List<Map<String, Object>> componentUsages(String resourceUuid) {
+        synchronized (state) {
+            String id = Model.normUuid(resourceUuid);
+            List<Map<String, Object>> out = new ArrayList<>();
+            state.usages.values().stream().filter(u -> u.resourceUuid.equals(id))
+                    .sorted(Comparator.comparing((Model.ComponentUsage u) -> u.billingPeriod))
+                    .forEach(u -> out.add(usages.render(u)));
+            return Json.roundTripList(out);
+        }
+    }
+
+    public List<Map<String, Object>> componentUserUsages(String resourceUuid) {
+        synchronized (state) {
+            String id = Model.normUuid(resourceUuid);
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (Model.ComponentUserUsage uu : state.userUsages.values()) {
+                if (state.usages.get(uu.componentUsageUuid).resourceUuid.equals(id)) {
+                    out.add(usages.render(uu));
+                }
+            }
+            return Json.roundTripList(out);
+        }
+    }
+
+    /** Everything a demo wants to print: orders, resources, usages, offering users (also GET /__fake/state). */
+    public Map<String, Object> stateDump() {
+        synchronized (state) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("orders", state.orders.values().stream().map(orders::render).toList());
+            m.put("resources", state.resources.values().stream().map(resources::render).toList());
+            m.put("component_usages", state.usages.values().stream().map(usages::render).toList());
+            m.put("component_user_usages", state.userUsages.values().stream().map(usages::render).toList());
+            m.put("offering_users", state.offeringUsers.values().stream().map(offeringUsers::render).toList());
+            return Json.roundTrip(m);
+        }
+    }
+
+    public List<RecordedRequest> requests() {
+        synchronized (entries) {
+            return entries.stream().map(e -> new RecordedRequest(e.method, e.path, e.query, e.body, e.status)).toList();
+        }
+    }
+
+    /** Requests whose method equals {@code method} (case-insensitive; null or "*" = any) and path matches the regex. */
+    public long count(String method, String pathRegex) {
+        Pattern p = Pattern.compile(pathRegex);
+        return requests().stream()
+                .filter(r -> method == null || "*".equals(method) || r.method().equalsIgnoreCase(method))
+                .filter(r -> p.matcher(r.path()).matches())
+                .count();
+    }
+
+    public List<String> violations() {
+        synchronized (violations) {
+            return List.copyOf(violations);
+        }
+    }
+
+    public void assertNoViolations() {
+        List<String> v = violations();
+        if (!v.isEmpty()) {
+            throw new AssertionError("fake Waldur saw " + v.size() + " API contract violation(s):\n  - "
+                    + String.join("\n  - ", v));
+        }
+    }
+
+    public void clearRequests() {
+        synchronized (entries) {
+            entries.clear();
+        }
+    }
+
+    public void clearViolations() {
+        synchronized (violations) {
+            violations.clear();
+        }
+    }
+
+    // ---------------------------------------------------------------- faults
+
+    /** The next {@code times} requests (any endpoint) get {@code status} with a JSON body. */
+    public void failNext(int times, int status) {
+        faults.failNext(times, status);
+    }
+
+    /** Matching requests get {@code status}, {@code times} times ({@code times < 0}: until cleared). */
+    public void failMatching(String method, String pathRegex, int status, int times) {
+        faults.failMatching(method, pathRegex, status, times);
+    }
+
+    public void delayMatching(String method, String pathRegex, long millis) {
+        faults.delayMatching(method, pathRegex, millis);
+    }
+
+    public void clearFaults() {
+        faults.clear();
+    }
+
+    public void setDown(boolean down) {
+        faults.setDown(down);
+    }
+
+    // ---------------------------------------------------------------- used by HttpFront
+
+    Entry record(String method, String path, String query, String body) {
+        Entry e = new Entry(method, path, query, body);
+        synchronized (entries) {
+            entries.add(e);
+        }
+        return e;
+    }
+
+    void violation(String message) {
+        synchronized (violations) {
+            violations.add(message);
+        }
+    }
+
+    OpenApiCheck openApi() {
+        return openApi;
+    }
+
+    /** Lenient response validation, only when enabled by the fake's own tests. */
+    void checkResponses(boolean on) {
+        checkResponses = on;
+    }
+
+    List<String> responseIssues() {
+        synchronized (responseIssues) {
+            return List.copyOf(responseIssues);
+        }
+    }
+
+    void checkResponse(ApiRequest req, ApiResponse resp) {
+        if (!checkResponses || resp.status >= 300 || "HEAD".equals(req.method)) {
+            return;
+        }
+        String body = resp.body == null ? null : Json.write(resp.body);
+        List<String> issues = openApi.validateResponse(req.method, req.path, resp.status,
+                body == null ? null : "application/json", body);
+        synchronized (responseIssues) {
+            responseIssues.addAll(issues);
+        }
+    }
+}
