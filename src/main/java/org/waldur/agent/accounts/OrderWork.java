@@ -38,10 +38,6 @@ public final class OrderWork {
         this.changes = changes;
     }
 
-    public Outcome outcome() {
-        return outcome;
-    }
-
     public String message() {
         return message;
     }

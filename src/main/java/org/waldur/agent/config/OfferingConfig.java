@@ -17,15 +17,6 @@ public record OfferingConfig(
         SlurmSettings slurm,
         Map<String, ComponentConfig> components) {
 
-    // JavaBean-style accessors for the routes' Simple expressions.
-    public String getUuid() {
-        return uuid;
-    }
-
-    public boolean isVerifySsl() {
-        return verifySsl;
-    }
-
     /** Whether {@code mode} has a backend for this offering; an empty backend key means the mode skips it. */
     public boolean handles(Mode mode) {
         String backend = switch (mode) {

@@ -10,23 +10,6 @@ public record Order(String uuid, String type, String state, String marketplaceRe
                     String offeringUuid, Map<String, Object> offeringPluginOptions, String backendId,
                     String errorMessage) {
 
-    // JavaBean-style accessors for the routes' Simple expressions.
-    public String getUuid() {
-        return uuid;
-    }
-
-    public String getType() {
-        return type;
-    }
-
-    public String getMarketplaceResourceUuid() {
-        return marketplaceResourceUuid;
-    }
-
-    public String getPlanUuid() {
-        return planUuid;
-    }
-
     public boolean isPendingProvider() {
         return "pending-provider".equals(state);
     }

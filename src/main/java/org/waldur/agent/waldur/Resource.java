@@ -10,10 +10,6 @@ public record Resource(String uuid, String name, String slug, String state, Stri
                        Map<String, Object> backendMetadata,
                        boolean paused, boolean downscaled, boolean restrictMemberAccess) {
 
-    public String getUuid() {
-        return uuid;
-    }
-
     public boolean hasBackendId() {
         return backendId != null && !backendId.isBlank();
     }

@@ -68,6 +68,6 @@ class AccountNamingTest {
         AccountNaming n = new AccountNaming(settings(false, false));
         assertThrows(IllegalArgumentException.class, () -> n.customer(order("", "p", Map.of())));
         assertThrows(SlurmNames.UnsafeNameException.class, () -> n.project(order("u", "a,b", Map.of())));
-        assertThrows(SlurmNames.UnsafeNameException.class, () -> n.allocationCandidates(order("u", "p", Map.of()), resource("x", "-rf")));
+        assertThrows(SlurmNames.UnsafeNameException.class, () -> n.allocationCandidates(order("u", "p", Map.of()), resource("x", "a b")));
     }
 }

@@ -29,6 +29,17 @@ public abstract class AgentRouteTestSupport extends CamelMainTestSupport {
             new FakeWaldur.Component("mem", "RAM", "usage", "gb-Hours", 61440),
             new FakeWaldur.Component("gres/gpu", "GPU", "limit", "GPU-hours", 60)), Map.of());
     protected final Path configFile = writeConfig();
+    /** Handed to Camel in configureContext (called from the superclass constructor), filled once the fakes exist. */
+    private Properties overrides;
+
+    protected AgentRouteTestSupport() {
+        overrides.put("camel.main.routes-include-pattern", "file:routes/*.yaml");
+        overrides.put("agent.config-file", configFile.toString());
+        overrides.put("agent.waldur.retries", "2");
+        overrides.put("agent.waldur.retry-delay-ms", "10");
+        overrides.put("agent.waldur.response-timeout-ms", "2000");
+        overrides.putAll(extraProperties());
+    }
 
     @Override
     protected Class<?> getMainClass() {
@@ -87,14 +98,8 @@ public abstract class AgentRouteTestSupport extends CamelMainTestSupport {
     @Override
     public void configureContext(CamelContextConfiguration c) {
         super.configureContext(c);
-        Properties p = new Properties();
-        p.put("camel.main.routes-include-pattern", "file:routes/*.yaml");
-        p.put("agent.config-file", configFile.toString());
-        p.put("agent.waldur.retries", "2");
-        p.put("agent.waldur.retry-delay-ms", "10");
-        p.put("agent.waldur.response-timeout-ms", "2000");
-        p.putAll(extraProperties());
-        c.withUseOverridePropertiesWithPropertiesComponent(p);
+        overrides = new Properties();
+        c.withUseOverridePropertiesWithPropertiesComponent(overrides);
         c.withMockEndpointsAndSkip("exec:*");
     }
 
