@@ -42,7 +42,7 @@ public final class FakeWaldur implements AutoCloseable {
 
     private FakeWaldur(String token, int port) {
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 64);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot bind fake Waldur to 127.0.0.1:" + port, e);
         }
@@ -190,6 +190,22 @@ public final class FakeWaldur implements AutoCloseable {
             Model.Resource r = this.state.resources.get(Seeding.known(this.state.resources, resourceUuid, "resource"));
             r.state = Seeding.choice(state, ResourceHandlers.STATES, "resource state");
             this.state.touch(r);
+        }
+    }
+
+    /** Moves an order without side effects on its resource (e.g. to set up a stuck or erred order). */
+    public void setOrderState(String orderUuid, String state) {
+        synchronized (this.state) {
+            Model.Order o = this.state.orders.get(Seeding.known(this.state.orders, orderUuid, "order"));
+            o.state = Seeding.choice(state, OrderHandlers.STATES, "order state");
+            this.state.touch(o);
+        }
+    }
+
+    /** Back-dates an order's {@code modified} (the {@code modified_before} filter finds stuck orders by it). */
+    public void setOrderModified(String orderUuid, java.time.Instant modified) {
+        synchronized (state) {
+            state.orders.get(Seeding.known(state.orders, orderUuid, "order")).modified = modified;
         }
     }
 

@@ -67,7 +67,7 @@ final class HttpFront implements HttpHandler {
         if (!req.path.startsWith("/api/")) {
             return;
         }
-        for (String v : recorder.openApi().validateRequest(req.method, req.path, req.query, headers, req.body)) {
+        for (String v : recorder.openApi().validateRequest(req.method, req.path, req.rawQuery, req.query, headers, req.body)) {
             recorder.violation(v);
         }
     }
