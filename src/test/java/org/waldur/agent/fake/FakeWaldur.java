@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -93,7 +94,7 @@ public final class FakeWaldur implements AutoCloseable {
     }
 
     /** Standalone server for demos; see {@link DemoSeed#main(String[])} for the options. */
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
         DemoSeed.main(args);
     }
 
@@ -203,7 +204,7 @@ public final class FakeWaldur implements AutoCloseable {
     }
 
     /** Back-dates an order's {@code modified} (the {@code modified_before} filter finds stuck orders by it). */
-    public void setOrderModified(String orderUuid, java.time.Instant modified) {
+    public void setOrderModified(String orderUuid, Instant modified) {
         synchronized (state) {
             state.orders.get(Seeding.known(state.orders, orderUuid, "order")).modified = modified;
         }
