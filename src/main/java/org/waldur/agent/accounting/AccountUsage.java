@@ -19,10 +19,15 @@ public record AccountUsage(String account, Map<String, BigDecimal> total,
                            Map<String, Map<String, BigDecimal>> byUser) {
 
     public AccountUsage {
-        total = Collections.unmodifiableMap(new LinkedHashMap<>(total));
+        total = immutable(total);
         Map<String, Map<String, BigDecimal>> users = new TreeMap<>();
-        byUser.forEach((user, usage) -> users.put(user, Collections.unmodifiableMap(new LinkedHashMap<>(usage))));
+        byUser.forEach((user, usage) -> users.put(user, immutable(usage)));
         byUser = Collections.unmodifiableMap(users);
+    }
+
+    /** The aggregator's compact maps are immutable already: copying them would multiply a large report's size. */
+    private static Map<String, BigDecimal> immutable(Map<String, BigDecimal> usage) {
+        return usage instanceof ExactMinutes ? usage : Collections.unmodifiableMap(new LinkedHashMap<>(usage));
     }
 
     /** An account that had no rows in the window: every component 0, no users. */

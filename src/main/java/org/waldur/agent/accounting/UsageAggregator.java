@@ -2,7 +2,6 @@ package org.waldur.agent.accounting;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.math.RoundingMode;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
@@ -25,26 +24,11 @@ import java.util.TreeMap;
  * go to a BigDecimal side sum. Conversion to minutes happens once, in {@link #result()}.
  */
 public final class UsageAggregator {
-    /**
-     * Decimal places kept for TRES-minutes (÷ 60 does not terminate). Rounding at 2 places later gives the same
-     * answer as exact arithmetic: a non-tie value is at least ~1e-8 / unit_factor away from a tie, far more than
-     * 1e-20, and a true tie terminates well within 20 places.
-     */
-    static final int MINUTES_SCALE = 20;
-
-    private static final BigDecimal KIBI = BigDecimal.valueOf(1024);
-    private static final BigDecimal SECONDS_PER_MINUTE = BigDecimal.valueOf(60);
-
     private final String[] types;
     private final char[][] typeChars;
     private final boolean[] memTypes;
 
-    // (account, user) pairs in first-seen order; key = account chars immediately followed by user chars
-    private char[][] pairKeys = new char[64][];
-    private int[] accountLengths = new int[64];
-    private int[] pairHashes = new int[64];
-    private int pairCount;
-    private int[] table = new int[128]; // open addressing: pair index + 1, 0 = free; kept at most half full
+    private final PairTable pairs = new PairTable();
 
     // one cell per (pair, type) at pair * types.length + type
     private long[] kibiSeconds;
@@ -60,7 +44,7 @@ public final class UsageAggregator {
             typeChars[t] = types[t].toCharArray();
             memTypes[t] = "mem".equals(types[t]);
         }
-        kibiSeconds = new long[pairKeys.length * types.length];
+        kibiSeconds = new long[64 * types.length];
     }
 
     /** The configured component types, in configuration order. */
@@ -70,19 +54,16 @@ public final class UsageAggregator {
 
     /** Distinct (account, user) pairs seen so far; account-level rows (no user) count as a pair with user "". */
     public int pairCount() {
-        return pairCount;
+        return pairs.size();
     }
 
     /** Every account seen, sorted by name, in TRES-minutes. */
     public Map<String, AccountUsage> result() {
         Map<String, AccountTotals> accounts = new TreeMap<>();
-        Map<String, String> accountNames = new HashMap<>();
-        for (int pair = 0; pair < pairCount; pair++) {
-            String account = accountNames.computeIfAbsent(
-                    new String(pairKeys[pair], 0, accountLengths[pair]), name -> name);
-            String user = new String(pairKeys[pair], accountLengths[pair],
-                    pairKeys[pair].length - accountLengths[pair]);
-            accounts.computeIfAbsent(account, a -> new AccountTotals(types.length)).add(user, pair);
+        Map<String, String> users = new HashMap<>(); // one String per user name, however many accounts use it
+        for (int pair = 0; pair < pairs.size(); pair++) {
+            String user = users.computeIfAbsent(pairs.user(pair), name -> name);
+            accounts.computeIfAbsent(pairs.account(pair), a -> new AccountTotals()).add(pair, user);
         }
         Map<String, AccountUsage> out = new LinkedHashMap<>();
         accounts.forEach((account, totals) -> out.put(account, totals.toUsage(account)));
@@ -131,31 +112,11 @@ public final class UsageAggregator {
 
     /** The pair of account {@code chars[accountFrom, accountTo)} and user {@code chars[userFrom, userTo)}, added if new. */
     int pair(char[] chars, int accountFrom, int accountTo, int userFrom, int userTo) {
-        int hash = 1;
-        for (int i = accountFrom; i < accountTo; i++) {
-            hash = 31 * hash + chars[i];
+        int pair = pairs.find(chars, accountFrom, accountTo, userFrom, userTo);
+        if ((pair + 1) * types.length > kibiSeconds.length) {
+            growCells();
         }
-        hash = 31 * hash + '|'; // never inside a field, so ("ab","c") and ("a","bc") hash apart
-        for (int i = userFrom; i < userTo; i++) {
-            hash = 31 * hash + chars[i];
-        }
-        hash ^= hash >>> 16;
-        int accountLength = accountTo - accountFrom;
-        int mask = table.length - 1;
-        for (int slot = hash & mask; ; slot = (slot + 1) & mask) {
-            int entry = table[slot];
-            if (entry == 0) {
-                return insert(slot, hash, chars, accountFrom, accountTo, userFrom, userTo);
-            }
-            int pair = entry - 1;
-            char[] key = pairKeys[pair];
-            if (pairHashes[pair] == hash && accountLengths[pair] == accountLength
-                    && key.length - accountLength == userTo - userFrom
-                    && Arrays.equals(key, 0, accountLength, chars, accountFrom, accountTo)
-                    && Arrays.equals(key, accountLength, key.length, chars, userFrom, userTo)) {
-                return pair;
-            }
-        }
+        return pair;
     }
 
     /** Adds {@code kibi × seconds}; both are non-negative. */
@@ -196,31 +157,8 @@ public final class UsageAggregator {
         overflow[cell] = overflow[cell] == null ? value : overflow[cell].add(value);
     }
 
-    private int insert(int slot, int hash, char[] chars, int accountFrom, int accountTo, int userFrom, int userTo) {
-        if (pairCount == pairKeys.length) {
-            grow();
-        }
-        int accountLength = accountTo - accountFrom;
-        char[] key = new char[accountLength + userTo - userFrom];
-        System.arraycopy(chars, accountFrom, key, 0, accountLength);
-        System.arraycopy(chars, userFrom, key, accountLength, userTo - userFrom);
-        int pair = pairCount++;
-        pairKeys[pair] = key;
-        accountLengths[pair] = accountLength;
-        pairHashes[pair] = hash;
-        table[slot] = pair + 1;
-        if (pairCount * 2 > table.length) {
-            rehash();
-        }
-        return pair;
-    }
-
-    private void grow() {
-        int capacity = pairKeys.length * 2;
-        pairKeys = Arrays.copyOf(pairKeys, capacity);
-        accountLengths = Arrays.copyOf(accountLengths, capacity);
-        pairHashes = Arrays.copyOf(pairHashes, capacity);
-        kibiSeconds = Arrays.copyOf(kibiSeconds, capacity * types.length);
+    private void growCells() {
+        kibiSeconds = Arrays.copyOf(kibiSeconds, kibiSeconds.length * 2);
         if (overflow != null) {
             overflow = Arrays.copyOf(overflow, kibiSeconds.length);
         }
@@ -229,62 +167,50 @@ public final class UsageAggregator {
         }
     }
 
-    private void rehash() {
-        table = new int[table.length * 2];
-        int mask = table.length - 1;
-        for (int pair = 0; pair < pairCount; pair++) {
-            int slot = pairHashes[pair] & mask;
-            while (table[slot] != 0) {
-                slot = (slot + 1) & mask;
-            }
-            table[slot] = pair + 1;
-        }
-    }
-
-    /** Exact sums of one account while result() walks the pairs: account total = Σ users before any rounding. */
+    /** Exact sums of one account while result() walks its pairs: the total is Σ users before any rounding. */
     private final class AccountTotals {
-        private final BigInteger[] kibi;
-        private final BigDecimal[] baseUnits;
-        private final Map<String, Map<String, BigDecimal>> byUser = new TreeMap<>();
+        private final BigInteger[] kibi = new BigInteger[types.length];
+        private final BigDecimal[] baseUnits = new BigDecimal[types.length];
+        private final Map<String, Map<String, BigDecimal>> byUser = new HashMap<>();
 
-        AccountTotals(int typeCount) {
-            kibi = new BigInteger[typeCount];
-            baseUnits = new BigDecimal[typeCount];
+        AccountTotals() {
             Arrays.fill(kibi, BigInteger.ZERO);
-            Arrays.fill(baseUnits, BigDecimal.ZERO);
         }
 
-        void add(String user, int pair) {
-            Map<String, BigDecimal> userMinutes = new LinkedHashMap<>();
+        void add(int pair, String user) {
+            int first = pair * types.length;
+            long[] userKibi = Arrays.copyOfRange(kibiSeconds, first, first + types.length);
+            BigInteger[] userOverflow = sliceOrNull(overflow, first);
+            BigDecimal[] userInexact = sliceOrNull(inexact, first);
             for (int t = 0; t < types.length; t++) {
-                int cell = pair * types.length + t;
-                BigInteger cellKibi = BigInteger.valueOf(kibiSeconds[cell]);
-                if (overflow != null && overflow[cell] != null) {
-                    cellKibi = cellKibi.add(overflow[cell]);
+                kibi[t] = kibi[t].add(BigInteger.valueOf(userKibi[t]));
+                if (userOverflow != null && userOverflow[t] != null) {
+                    kibi[t] = kibi[t].add(userOverflow[t]);
                 }
-                BigDecimal cellBase = inexact != null && inexact[cell] != null ? inexact[cell] : BigDecimal.ZERO;
-                kibi[t] = kibi[t].add(cellKibi);
-                baseUnits[t] = baseUnits[t].add(cellBase);
-                userMinutes.put(types[t], minutes(cellKibi, cellBase));
+                if (userInexact != null && userInexact[t] != null) {
+                    baseUnits[t] = baseUnits[t] == null ? userInexact[t] : baseUnits[t].add(userInexact[t]);
+                }
             }
-            if (!user.isEmpty()) { // account-level rows belong to the total only
-                byUser.put(user, userMinutes);
+            if (!user.isEmpty()) { // account-level rows (no user) belong to the total only
+                byUser.put(user, new ExactMinutes(types, userKibi, userOverflow, userInexact));
             }
+        }
+
+        /** This pair's cells of a rarely used side array, or null when they are all empty (the usual case). */
+        private <T> T[] sliceOrNull(T[] cells, int first) {
+            if (cells == null) {
+                return null;
+            }
+            for (int t = 0; t < types.length; t++) {
+                if (cells[first + t] != null) {
+                    return Arrays.copyOfRange(cells, first, first + types.length);
+                }
+            }
+            return null;
         }
 
         AccountUsage toUsage(String account) {
-            Map<String, BigDecimal> total = new LinkedHashMap<>();
-            for (int t = 0; t < types.length; t++) {
-                total.put(types[t], minutes(kibi[t], baseUnits[t]));
-            }
-            return new AccountUsage(account, total, byUser);
+            return new AccountUsage(account, new ExactMinutes(types, new long[types.length], kibi, baseUnits), byUser);
         }
-    }
-
-    /** (kibi-unit-seconds / 1024 + base-unit-seconds) / 60, with trailing zeros removed (248.2, not 248.200…). */
-    private static BigDecimal minutes(BigInteger kibiUnitSeconds, BigDecimal baseUnitSeconds) {
-        BigDecimal seconds = new BigDecimal(kibiUnitSeconds).divide(KIBI).add(baseUnitSeconds); // ÷ 2^10 terminates
-        BigDecimal minutes = seconds.divide(SECONDS_PER_MINUTE, MINUTES_SCALE, RoundingMode.HALF_UP).stripTrailingZeros();
-        return minutes.scale() < 0 ? minutes.setScale(0) : minutes;
     }
 }
