@@ -1,7 +1,7 @@
 package org.waldur.agent.accounting;
 
 /**
- * Reads sacct's {@code Elapsed} column without allocating. Accepted forms, as SLURM prints durations:
+ * Reads sacct's {@code Elapsed} column in one pass without allocating. Accepted forms, as SLURM prints durations:
  * {@code MM:SS[.fff]}, {@code HH:MM:SS[.ffffff]} (hours unbounded, e.g. {@code 850:00:00}),
  * {@code D-HH}, {@code D-HH:MM}, {@code D-HH:MM:SS[.ffffff]}.
  *
@@ -15,7 +15,6 @@ final class ElapsedTime {
 
     static final long MICROS_PER_SECOND = 1_000_000L;
 
-    private static final int MAX_PARTS = 3;
     private static final int MAX_DAY_DIGITS = 7;   // 27,000 years: far beyond any job, far below a long overflow
     private static final int MAX_PART_DIGITS = 9;  // 999,999,999 hours in microseconds still fits a long
     private static final int MAX_FRACTION_DIGITS = 6;
@@ -25,84 +24,95 @@ final class ElapsedTime {
 
     /** The duration in {@code chars[from, to)} in microseconds, or {@link #INVALID}. */
     static long micros(char[] chars, int from, int to) {
-        long days = 0;
-        boolean hasDays = false;
-        int i = from;
-        int dash = indexOf(chars, from, to, '-');
-        if (dash >= 0) {
-            days = number(chars, from, dash, MAX_DAY_DIGITS);
-            if (days < 0) {
-                return INVALID;
-            }
-            hasDays = true;
-            i = dash + 1;
-        }
-        long[] parts = new long[MAX_PARTS]; // escape analysis keeps this off the heap in the hot loop
-        int count = 0;
+        long days = -1;
+        long first = 0;
+        long second = 0;
+        long third = 0;
+        int parts = 0;
         long fractionMicros = 0;
         boolean hasFraction = false;
+        int i = from;
         while (true) {
-            int end = i;
-            while (end < to && chars[end] != ':' && chars[end] != '.') {
-                end++;
+            // one number
+            int digitsFrom = i;
+            long value = 0;
+            while (i < to) {
+                int digit = chars[i] - '0';
+                if (digit < 0 || digit > 9) {
+                    break;
+                }
+                value = value * 10 + digit;
+                i++;
             }
-            if (count == MAX_PARTS) {
+            int digits = i - digitsFrom;
+            if (digits == 0) {
                 return INVALID;
             }
-            long value = number(chars, i, end, MAX_PART_DIGITS);
-            if (value < 0) {
+            char separator = i < to ? chars[i] : 0;
+            if (separator == '-') {
+                if (days >= 0 || parts > 0 || digits > MAX_DAY_DIGITS) {
+                    return INVALID;
+                }
+                days = value;
+                i++;
+                continue;
+            }
+            if (digits > MAX_PART_DIGITS || parts == 3) {
                 return INVALID;
             }
-            parts[count++] = value;
-            if (end == to) {
-                break;
+            switch (parts++) {
+                case 0 -> first = value;
+                case 1 -> second = value;
+                default -> third = value;
             }
-            if (chars[end] == '.') {
-                fractionMicros = fraction(chars, end + 1, to);
+            if (separator == ':') {
+                i++;
+                continue;
+            }
+            if (separator == '.') {
+                fractionMicros = fraction(chars, i + 1, to);
                 if (fractionMicros < 0) {
                     return INVALID;
                 }
                 hasFraction = true;
-                break;
+            } else if (i < to) {
+                return INVALID; // any other character
             }
-            i = end + 1;
+            break;
         }
         long hours;
         long minutes;
         long seconds;
-        if (hasDays) {
+        if (days >= 0) {
             // D-HH, D-HH:MM, D-HH:MM:SS[.f]: a fraction only after seconds
-            if (hasFraction && count != 3) {
+            if ((hasFraction && parts != 3) || first >= 24) {
                 return INVALID;
             }
-            hours = parts[0];
-            minutes = count > 1 ? parts[1] : 0;
-            seconds = count > 2 ? parts[2] : 0;
-            if (hours >= 24) {
-                return INVALID;
-            }
-        } else if (count == 3) {
-            hours = parts[0];
-            minutes = parts[1];
-            seconds = parts[2];
-        } else if (count == 2) {
+            hours = first;
+            minutes = second;
+            seconds = third;
+        } else if (parts == 3) {
+            hours = first;
+            minutes = second;
+            seconds = third;
+        } else if (parts == 2) {
             hours = 0;
-            minutes = parts[0];
-            seconds = parts[1];
+            minutes = first;
+            seconds = second;
         } else {
             return INVALID; // a bare number: minutes? seconds? sacct never prints it
         }
         if (minutes >= 60 || seconds >= 60) {
             return INVALID;
         }
-        long totalSeconds = ((days * 24 + hours) * 60 + minutes) * 60 + seconds;
+        long totalSeconds = ((Math.max(days, 0) * 24 + hours) * 60 + minutes) * 60 + seconds;
         return totalSeconds * MICROS_PER_SECOND + fractionMicros;
     }
 
-    /** Digits only, 1..maxDigits of them; -1 otherwise. */
-    private static long number(char[] chars, int from, int to, int maxDigits) {
+    /** {@code .f} to {@code .ffffff} as microseconds; -1 for no digits, more than six, or a non-digit. */
+    private static long fraction(char[] chars, int from, int to) {
         int length = to - from;
-        if (length <= 0 || length > maxDigits) {
+        if (length <= 0 || length > MAX_FRACTION_DIGITS) {
             return -1;
         }
         long value = 0;
@@ -113,27 +123,9 @@ final class ElapsedTime {
             }
             value = value * 10 + digit;
         }
-        return value;
-    }
-
-    /** {@code .f} to {@code .ffffff} as microseconds; -1 for no digits, more than six, or a non-digit. */
-    private static long fraction(char[] chars, int from, int to) {
-        long value = number(chars, from, to, MAX_FRACTION_DIGITS);
-        if (value < 0) {
-            return -1;
-        }
-        for (int digits = to - from; digits < MAX_FRACTION_DIGITS; digits++) {
+        for (int digits = length; digits < MAX_FRACTION_DIGITS; digits++) {
             value *= 10;
         }
         return value;
-    }
-
-    private static int indexOf(char[] chars, int from, int to, char wanted) {
-        for (int i = from; i < to; i++) {
-            if (chars[i] == wanted) {
-                return i;
-            }
-        }
-        return -1;
     }
 }

@@ -39,6 +39,12 @@ public final class SacctParser {
     private final long[] rowKibi;
     private final BigDecimal[] rowDecimal;
 
+    // separators of the line being scanned, as offsets from its first char
+    private int pipes;
+    private int firstPipe;
+    private int secondPipe;
+    private int thirdPipe;
+
     private long lines;
     private long rowsUsed;
     private long malformed;
@@ -70,14 +76,19 @@ public final class SacctParser {
         while ((read = reader.read(buf, limit, buf.length - limit)) >= 0) {
             int scan = limit;
             limit += read;
+            // one pass finds both the line ends and the field separators
             for (int i = scan; i < limit; i++) {
-                if (buf[i] == '\n') {
+                char c = buf[i];
+                if (c == '|') {
+                    notePipe(i - start);
+                } else if (c == '\n') {
                     if (discarding) {
                         discarding = false;
                     } else {
                         line(start, i);
                     }
                     start = i + 1;
+                    pipes = 0;
                 }
             }
             if (start == 0 && limit == buf.length) {
@@ -87,9 +98,10 @@ public final class SacctParser {
                     discarding = true;
                 }
                 limit = 0;
+                pipes = 0;
                 continue;
             }
-            System.arraycopy(buf, start, buf, 0, limit - start);
+            System.arraycopy(buf, start, buf, 0, limit - start); // pipe offsets are line-relative: still valid
             limit -= start;
             start = 0;
         }
@@ -97,6 +109,17 @@ public final class SacctParser {
             line(start, limit); // last line without a newline: complete or cut off, the checks below decide
         }
         return new ParseStats(lines, rowsUsed, malformed, blankLines, examples);
+    }
+
+    /** Counts are reset per line and per discarded buffer, so they stay below the buffer size. */
+    private void notePipe(int offsetInLine) {
+        switch (pipes++) {
+            case 0 -> firstPipe = offsetInLine;
+            case 1 -> secondPipe = offsetInLine;
+            case 2 -> thirdPipe = offsetInLine;
+            default -> {
+            }
+        }
     }
 
     private void line(int from, int to) {
@@ -108,40 +131,27 @@ public final class SacctParser {
             blankLines++;
             return;
         }
-        int pipes = 0;
-        int tresFrom = 0;
-        int elapsedFrom = 0;
-        int userFrom = 0;
-        for (int i = from; i < to && pipes < 4; i++) {
-            if (buf[i] == '|') {
-                pipes++;
-                if (pipes == 1) {
-                    tresFrom = i + 1;
-                } else if (pipes == 2) {
-                    elapsedFrom = i + 1;
-                } else if (pipes == 3) {
-                    userFrom = i + 1;
-                }
-            }
-        }
         if (pipes != 3) {
             malformed(from, to, pipes < 3 ? "fewer than 4 fields" : "more than 4 fields");
             return;
         }
-        if (tresFrom - 1 == from) {
+        int accountTo = from + firstPipe;
+        int tresTo = from + secondPipe;
+        int elapsedTo = from + thirdPipe;
+        if (accountTo == from) {
             malformed(from, to, "no account");
             return;
         }
-        long micros = ElapsedTime.micros(buf, elapsedFrom, userFrom - 1);
+        long micros = ElapsedTime.micros(buf, tresTo + 1, elapsedTo);
         if (micros == ElapsedTime.INVALID) {
             malformed(from, to, "Elapsed is not a duration");
             return;
         }
-        if (!readTres(tresFrom, elapsedFrom - 1)) {
+        if (!readTres(accountTo + 1, tresTo)) {
             malformed(from, to, "TRES amount negative or not finite");
             return;
         }
-        int pair = aggregator.pair(buf, from, tresFrom - 1, userFrom, to);
+        int pair = aggregator.pair(buf, from, accountTo, elapsedTo + 1, to);
         commit(pair, micros);
         rowsUsed++;
     }

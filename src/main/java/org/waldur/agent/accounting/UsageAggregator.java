@@ -103,8 +103,15 @@ public final class UsageAggregator {
     int typeIndex(char[] chars, int from, int to) {
         int length = to - from;
         for (int t = 0; t < typeChars.length; t++) {
-            if (typeChars[t].length == length && Arrays.equals(typeChars[t], 0, length, chars, from, to)) {
-                return t;
+            char[] type = typeChars[t];
+            if (type.length == length) {
+                int i = 0;
+                while (i < length && type[i] == chars[from + i]) { // a loop: Arrays.equals set-up costs more here
+                    i++;
+                }
+                if (i == length) {
+                    return t;
+                }
             }
         }
         return -1;
@@ -169,13 +176,10 @@ public final class UsageAggregator {
 
     /** Exact sums of one account while result() walks its pairs: the total is Σ users before any rounding. */
     private final class AccountTotals {
-        private final BigInteger[] kibi = new BigInteger[types.length];
+        private final long[] kibi = new long[types.length];
+        private final BigInteger[] kibiOverflow = new BigInteger[types.length];
         private final BigDecimal[] baseUnits = new BigDecimal[types.length];
         private final Map<String, Map<String, BigDecimal>> byUser = new HashMap<>();
-
-        AccountTotals() {
-            Arrays.fill(kibi, BigInteger.ZERO);
-        }
 
         void add(int pair, String user) {
             int first = pair * types.length;
@@ -183,9 +187,14 @@ public final class UsageAggregator {
             BigInteger[] userOverflow = sliceOrNull(overflow, first);
             BigDecimal[] userInexact = sliceOrNull(inexact, first);
             for (int t = 0; t < types.length; t++) {
-                kibi[t] = kibi[t].add(BigInteger.valueOf(userKibi[t]));
+                long sum = kibi[t] + userKibi[t];
+                if (sum < 0) { // two non-negative longs: a negative sum is an overflow
+                    addBig(t, BigInteger.valueOf(kibi[t]).add(BigInteger.valueOf(userKibi[t])));
+                    sum = 0;
+                }
+                kibi[t] = sum;
                 if (userOverflow != null && userOverflow[t] != null) {
-                    kibi[t] = kibi[t].add(userOverflow[t]);
+                    addBig(t, userOverflow[t]);
                 }
                 if (userInexact != null && userInexact[t] != null) {
                     baseUnits[t] = baseUnits[t] == null ? userInexact[t] : baseUnits[t].add(userInexact[t]);
@@ -194,6 +203,10 @@ public final class UsageAggregator {
             if (!user.isEmpty()) { // account-level rows (no user) belong to the total only
                 byUser.put(user, new ExactMinutes(types, userKibi, userOverflow, userInexact));
             }
+        }
+
+        private void addBig(int t, BigInteger value) {
+            kibiOverflow[t] = kibiOverflow[t] == null ? value : kibiOverflow[t].add(value);
         }
 
         /** This pair's cells of a rarely used side array, or null when they are all empty (the usual case). */
@@ -210,7 +223,7 @@ public final class UsageAggregator {
         }
 
         AccountUsage toUsage(String account) {
-            return new AccountUsage(account, new ExactMinutes(types, new long[types.length], kibi, baseUnits), byUser);
+            return new AccountUsage(account, new ExactMinutes(types, kibi, kibiOverflow, baseUnits), byUser);
         }
     }
 }

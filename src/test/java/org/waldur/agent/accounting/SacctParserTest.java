@@ -295,6 +295,14 @@ class SacctParserTest {
     }
 
     @Test
+    void accountTotalBeyondALongStaysExact() {
+        // each user: 2^50 KB × 4440 s ≈ 5.0e18 fits a long; their sum does not
+        var result = parse("big|mem=1E|01:14:00|alice\nbig|mem=1E|01:14:00|bob\n");
+        assertMinutes("81363860455424", result.get("big").byUser().get("alice").get("mem")); // 1024^4 MB × 74 min
+        assertMinutes("162727720910848", result.get("big").total().get("mem"));
+    }
+
+    @Test
     void resultForNamesEveryAccountAskedForIgnoringCase() {
         parse("hpc_a|cpu=1|00:01:00|alice\nhpc_other|cpu=1|00:01:00|bob\n");
         var result = aggregator.resultFor(List.of("HPC_A", "hpc_idle"));
