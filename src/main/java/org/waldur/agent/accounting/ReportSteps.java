@@ -100,7 +100,8 @@ public final class ReportSteps {
     public List<ReportingPeriod> periods(Exchange exchange) {
         ZonedDateTime now = clock.get().withZoneSameInstant(config.timezone());
         exchange.setProperty("reportStarted", now);
-        exchange.setProperty("usageByPeriod", new TreeMap<String, Map<String, AccountUsage>>());
+        // shared by reference with the split's sub-exchanges, which fill it (properties they set themselves are lost)
+        exchange.setProperty("usageByPeriod", new LinkedHashMap<ReportingPeriod, Map<String, AccountUsage>>());
         return ReportingPeriods.of(now, config.reportingPeriods());
     }
 
@@ -145,9 +146,8 @@ public final class ReportSteps {
 
     public void periodDone(@ExchangeProperty("period") ReportingPeriod period, Exchange exchange) {
         @SuppressWarnings("unchecked")
-        Map<String, Map<String, AccountUsage>> byPeriod = exchange.getProperty("usageByPeriod", Map.class);
-        byPeriod.put(period.month().toString(), exchange.getProperty("aggregator", UsageAggregator.class).result());
-        exchange.setProperty("period-" + period.month(), period);
+        Map<ReportingPeriod, Map<String, AccountUsage>> byPeriod = exchange.getProperty("usageByPeriod", Map.class);
+        byPeriod.put(period, exchange.getProperty("aggregator", UsageAggregator.class).result());
     }
 
     /** If the month turned while SLURM was read, the "current" figures belong to two months: report them next cycle. */
@@ -167,13 +167,13 @@ public final class ReportSteps {
     public List<PeriodUsage> resourcePeriods(@ExchangeProperty("resource") Resource resource, Exchange exchange) {
         OfferingConfig offering = exchange.getProperty("offering", OfferingConfig.class);
         Set<String> offered = exchange.getProperty("offeringComponents", Set.class);
-        Map<String, Map<String, AccountUsage>> byPeriod = exchange.getProperty("usageByPeriod", Map.class);
+        Map<ReportingPeriod, Map<String, AccountUsage>> byPeriod = exchange.getProperty("usageByPeriod", Map.class);
         boolean monthTurned = Boolean.TRUE.equals(exchange.getProperty("monthTurned", Boolean.class));
         TresConverter converter = new TresConverter(offering.components());
         String account = resource.backendId().trim();
         List<PeriodUsage> out = new ArrayList<>();
-        for (Map.Entry<String, Map<String, AccountUsage>> e : byPeriod.entrySet()) {
-            ReportingPeriod period = exchange.getProperty("period-" + e.getKey(), ReportingPeriod.class);
+        for (Map.Entry<ReportingPeriod, Map<String, AccountUsage>> e : byPeriod.entrySet()) {
+            ReportingPeriod period = e.getKey();
             if (period.current() && monthTurned) {
                 continue;
             }
