@@ -278,7 +278,8 @@ add_qos() { # add_qos <name> <set-args...>
   fi
 }
 add_qos normal
-# MaxSubmitJobsPerUser=0 is what makes sbatch fail at submit time (see FINDINGS.md §5).
+# Either limit alone makes sbatch fail at submit time under an association whose QoS list is {paused}
+# (GrpSubmitJobs is checked first: "QOSGrpSubmitJobsLimit"); both are set. See FINDINGS.md §5.
 add_qos paused MaxSubmitJobsPerUser=0 GrpSubmitJobs=0
 add_qos limited GrpTRES=cpu=1
 step_done
