@@ -32,7 +32,8 @@ wait_until() {
   shift 3
   deadline=$(awk -v t="$(now)" -v d="$timeout" 'BEGIN { printf "%d", t + d }')
   until "$@" >/dev/null 2>&1; do
-    if [[ -n $daemon ]] && ! recorded_pid "$daemon" >/dev/null; then
+    # (not recorded_pid: right after launch the process may still be the forking shell, not yet the daemon)
+    if [[ -n $daemon ]] && ! alive "$(cat "$STATE_DIR/$daemon.pid" 2>/dev/null)"; then
       tail -n 30 "$LOG_DIR/$daemon".* 2>/dev/null || true
       die "$daemon died while waiting for: $what (logs in $LOG_DIR)"
     fi
@@ -103,20 +104,22 @@ for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 if ((${#missing[@]})); then
-  created_policy=0
   if [[ ! -e /usr/sbin/policy-rc.d ]]; then
     # Keep the packages' postinst scripts from starting daemons: this script starts them itself.
     printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
     chmod 0755 /usr/sbin/policy-rc.d
-    created_policy=1
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT # ours: removed however the install ends
   fi
   log "    installing: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
+  mkdir -p "$LOG_DIR"
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${PACKAGES[@]}" >"$HERE/.apt-install.log" 2>&1 ||
-    { tail -n 30 "$HERE/.apt-install.log"; [[ $created_policy == 0 ]] || rm -f /usr/sbin/policy-rc.d; die "apt-get install failed"; }
-  rm -f "$HERE/.apt-install.log"
-  [[ $created_policy == 0 ]] || rm -f /usr/sbin/policy-rc.d
+  apt-get install -y -qq --no-install-recommends "${PACKAGES[@]}" >"$LOG_DIR/apt-install.log" 2>&1 ||
+    { tail -n 30 "$LOG_DIR/apt-install.log"; die "apt-get install failed (log: $LOG_DIR/apt-install.log)"; }
+  if [[ $(trap -p EXIT) ]]; then
+    rm -f /usr/sbin/policy-rc.d
+    trap - EXIT
+  fi
   step_done "installed ${#missing[@]} missing package(s); $(dpkg-query -W -f='${Version}' slurmctld)"
 else
   step_done "all present ($(dpkg-query -W -f='${Version}' slurmctld))"
