@@ -25,6 +25,19 @@ final class Jobs {
         return RealSlurm.run(argv, null);
     }
 
+    /** The job's sacct row once slurmdbd has the whole record (ReqTRES arrives a moment after the state). */
+    static String accountingRow(String id, String format) throws InterruptedException {
+        String row = "";
+        for (int i = 0; i < 100; i++) {
+            row = RealSlurm.run(List.of("sacct", "-X", "-n", "-P", "-j", id, "--format=" + format), null).out().strip();
+            if (!row.endsWith("|") && !row.isEmpty()) {
+                return row;
+            }
+            Thread.sleep(200);
+        }
+        return row;
+    }
+
     static void waitFinished(String id) throws InterruptedException {
         for (int i = 0; i < 600; i++) {
             String state = RealSlurm.run(List.of("sacct", "-X", "-n", "-P", "-j", id, "--format=State"), null).out().strip();

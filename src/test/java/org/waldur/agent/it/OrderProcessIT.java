@@ -107,7 +107,7 @@ class OrderProcessIT extends ItSupport {
         }
         System.out.print("BATCH FIGURES\n" + report);
         assertEquals(processes.get(0), processes.get(2), "100 orders cost the same SLURM processes as 1:\n" + report);
-        assertEquals(111 + 2 + 1, RealSlurm.associations().keySet().stream().filter(a -> a.startsWith("it")).count(),
+        assertEquals(111 + 3 + 1, RealSlurm.associations().keySet().stream().filter(a -> a.startsWith("it")).count(),
                 "111 allocations, 3 projects, 1 customer");
         waldur.assertNoViolations();
     }
@@ -245,7 +245,7 @@ class OrderProcessIT extends ItSupport {
 
         String id = Jobs.submit("alice", "ita_jobs", "--gres=gpu:1", "--mem=100M", "-n", "1", "--wrap", "sleep 2").strip();
         Jobs.waitFinished(id);
-        String row = RealSlurm.run(List.of("sacct", "-X", "-n", "-P", "-j", id, "--format=Account,User,State,ReqTRES"), null).out().strip();
+        String row = Jobs.accountingRow(id, "Account,User,State,ReqTRES");
         assertTrue(row.startsWith("ita_jobs|alice|COMPLETED|"), row);
         assertTrue(row.contains("gres/gpu=1"), row);
     }
