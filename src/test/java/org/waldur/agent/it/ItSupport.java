@@ -43,7 +43,17 @@ abstract class ItSupport {
     }
 
     /** The config file; {@code extraSettings} are more backend_settings lines (4-space indented under it). */
+    static final String COMPONENTS = """
+                  cpu: {limit: 10, measured_unit: "k-Hours", unit_factor: 60000, accounting_type: "usage", label: "CPU"}
+                  mem: {limit: 10, measured_unit: "gb-Hours", unit_factor: 61440, accounting_type: "usage", label: "RAM"}
+                  gres/gpu: {measured_unit: "GPU-hours", unit_factor: 60, accounting_type: "limit", label: "GPU"}
+            """;
+
     Path config(String binPath, String extraSettings) throws IOException {
+        return config(binPath, extraSettings, COMPONENTS);
+    }
+
+    Path config(String binPath, String extraSettings, String components) throws IOException {
         String yaml = """
             timezone: "UTC"
             offerings:
@@ -69,10 +79,7 @@ abstract class ItSupport {
                   qos_downscaled: "limited"
             %s
                 backend_components:
-                  cpu: {limit: 10, measured_unit: "k-Hours", unit_factor: 60000, accounting_type: "usage", label: "CPU"}
-                  mem: {limit: 10, measured_unit: "gb-Hours", unit_factor: 61440, accounting_type: "usage", label: "RAM"}
-                  gres/gpu: {measured_unit: "GPU-hours", unit_factor: 60, accounting_type: "limit", label: "GPU"}
-            """.formatted(waldur.apiUrl(), TOKEN, offering, binPath, extraSettings);
+            %s""".formatted(waldur.apiUrl(), TOKEN, offering, binPath, extraSettings, components);
         Path f = work.resolve("config.yaml");
         Files.writeString(f, yaml);
         return f;
