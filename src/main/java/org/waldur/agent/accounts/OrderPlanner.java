@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  * Plans one offering's orders for one cycle against one SLURM snapshot: what must exist (accounts, parents,
  * GrpTRESMins, user associations) and what must go. The plan is declarative — it only asks for what the
  * snapshot lacks — so re-running after a crash at any point finishes the work without duplicates.
- * Everything the cycle's orders need is merged into one {@link #batch()} (one sacctmgr process); each order keeps
+ * Everything the cycle's orders need is merged into {@link #batch(String) one load per kind}; each order keeps
  * its own part for the one-by-one fallback when the batch fails.
  */
 public final class OrderPlanner {
@@ -75,8 +75,10 @@ public final class OrderPlanner {
         if (existing == null) {
             changes.account(account, project, resource.name(), project, slurmLimits);
             snapshot.planned(account, project, project);
-        } else if (!sameLimits(existing.grpTresMins, slurmLimits)) {
-            changes.account(account, existing.parent.isEmpty() ? project : existing.parent, resource.name(),
+        }
+        OrderWork w = new OrderWork(order, resource, OrderWork.Kind.CREATE, account, needsBackendId, changes);
+        if (existing != null && !sameLimits(existing.grpTresMins, slurmLimits)) {
+            w.limitChanges.account(account, existing.parent.isEmpty() ? project : existing.parent, resource.name(),
                     existing.organization.isEmpty() ? project : existing.organization, slurmLimits);
         }
         for (String user : usernames(team)) {
@@ -85,7 +87,6 @@ public final class OrderPlanner {
                 needsDefaultAssociation(user);
             }
         }
-        OrderWork w = new OrderWork(order, resource, OrderWork.Kind.CREATE, account, needsBackendId, changes);
         w.waldurLimits = waldurLimits;
         works.add(w);
         return w;
@@ -102,11 +103,10 @@ public final class OrderPlanner {
             throw new IllegalStateException("SLURM account " + account + " does not exist; cannot update its limits");
         }
         Map<String, Long> slurmLimits = known(converter.toSlurm(newLimits));
-        LoadFile changes = new LoadFile();
+        OrderWork w = new OrderWork(order, resource, OrderWork.Kind.UPDATE, account, false, new LoadFile());
         if (!slurmLimits.isEmpty() && !sameLimits(existing.grpTresMins, slurmLimits)) {
-            changes.account(account, parentOf(existing), resource.name(), orgOf(existing), slurmLimits);
+            w.limitChanges.account(account, parentOf(existing), resource.name(), orgOf(existing), slurmLimits);
         }
-        OrderWork w = new OrderWork(order, resource, OrderWork.Kind.UPDATE, account, false, changes);
         works.add(w);
         return w;
     }
@@ -124,7 +124,7 @@ public final class OrderPlanner {
         if (existing != null && s.softDelete()) {
             Map<String, Long> zero = new LinkedHashMap<>();
             offering.components().keySet().stream().filter(knownTres::contains).forEach(t -> zero.put(t, 0L));
-            changes.account(account, parentOf(existing), resource.name(), orgOf(existing), zero);
+            w.limitChanges.account(account, parentOf(existing), resource.name(), orgOf(existing), zero);
         } else if (existing != null) {
             w.removals.add(account);
             String project = naming.project(order);
@@ -139,12 +139,15 @@ public final class OrderPlanner {
         return w;
     }
 
-    /** Everything the ready orders need, merged into one load file (shared customer/project lines once). */
-    public LoadFile batch() {
+    /**
+     * Everything the ready orders need of one kind, merged into one load file (shared customer/project lines
+     * once): {@code create} — new accounts and associations; {@code limits} — new limits of existing accounts.
+     */
+    public LoadFile batch(String kind) {
         LoadFile all = new LoadFile();
         for (OrderWork w : works) {
             if (w.isReady()) {
-                all.addAll(w.changes);
+                all.addAll(w.batch(kind));
             }
         }
         return all;

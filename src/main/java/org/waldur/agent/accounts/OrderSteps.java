@@ -134,15 +134,19 @@ public final class OrderSteps {
         return new SlurmCommands(o.slurm()).addUsers(planner.defaultAssociations(), o.slurm().defaultAccount(), null, List.of());
     }
 
-    public boolean hasChanges(@ExchangeProperty("planner") OrderPlanner planner) {
-        return !planner.batch().isEmpty();
+    public boolean hasBatch(@ExchangeProperty("planner") OrderPlanner planner, @ExchangeProperty("batchKind") String kind) {
+        return !planner.batch(kind).isEmpty();
     }
 
     public SlurmCommand batchCommand(Exchange exchange) {
         OrderPlanner planner = exchange.getProperty("planner", OrderPlanner.class);
-        LoadFile batch = planner.batch();
-        LOG.info("applying {} account/association line(s) in one sacctmgr load", batch.lines());
-        return load(exchange, batch);
+        String kind = exchange.getProperty("batchKind", String.class);
+        LoadFile batch = planner.batch(kind);
+        LOG.info("applying {} {} line(s) in one sacctmgr load", batch.lines(),
+                "limits".equals(kind) ? "limit change" : "account/association");
+        SlurmCommand cmd = load(exchange, batch);
+        LOG.debug("load file:\n{}", cmd.stdin());
+        return cmd;
     }
 
     public void batchApplied(@Body SlurmResult result, Exchange exchange) {
@@ -152,15 +156,16 @@ public final class OrderSteps {
         }
     }
 
-    public List<OrderWork> fallbackWorks(@ExchangeProperty("planner") OrderPlanner planner, Exchange exchange) {
+    public List<OrderWork> fallbackWorks(@ExchangeProperty("planner") OrderPlanner planner,
+                                         @ExchangeProperty("batchKind") String kind, Exchange exchange) {
         if (!Boolean.TRUE.equals(exchange.getProperty("batchFailed", Boolean.class))) {
             return List.of();
         }
-        return planner.works().stream().filter(w -> w.isReady() && !w.changes.isEmpty()).toList();
+        return planner.works().stream().filter(w -> w.isReady() && !w.batch(kind).isEmpty()).toList();
     }
 
     public SlurmCommand ownCommand(Exchange exchange) {
-        return load(exchange, exchange.getProperty("work", OrderWork.class).changes);
+        return load(exchange, exchange.getProperty("work", OrderWork.class).batch(exchange.getProperty("batchKind", String.class)));
     }
 
     public void ownApplied(@Body SlurmResult result, @ExchangeProperty("work") OrderWork work) {

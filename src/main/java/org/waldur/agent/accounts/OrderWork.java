@@ -23,7 +23,13 @@ public final class OrderWork {
     public final Kind kind;
     public final String account;
     public final boolean needsBackendId;
+    /** New accounts and associations (one load). */
     public final LoadFile changes;
+    /**
+     * New GrpTRESMins of existing accounts, kept out of {@link #changes}: SLURM 22.05's load reports but does not
+     * commit a change to an existing account when the same file also holds User lines (found by the demo).
+     */
+    public final LoadFile limitChanges = new LoadFile();
     public final List<String> removals = new ArrayList<>();
     public Map<String, Long> waldurLimits;
     private Outcome outcome = Outcome.READY;
@@ -60,6 +66,10 @@ public final class OrderWork {
     public void defer(String why) {
         outcome = Outcome.DEFERRED;
         message = why;
+    }
+
+    public LoadFile batch(String kind) {
+        return "limits".equals(kind) ? limitChanges : changes;
     }
 
     /** A failure before the order had a plan (approval, naming, reading the resource). */

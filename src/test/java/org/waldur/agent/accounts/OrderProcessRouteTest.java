@@ -141,6 +141,26 @@ class OrderProcessRouteTest extends AgentRouteTestSupport {
     }
 
     @Test
+    void anUpdateSharingACycleWithANewTeamStillChangesTheLimits() throws Exception {
+        String first = createOrder("First", "first");
+        cycle("order-process");
+        member(project, "alice");
+        String second = createOrder("Second", "second");
+        String update = waldur.addOrder(offering, (String) waldur.order(first).get("marketplace_resource_uuid"), "Update",
+                "executing", Map.of("cpu", 7));
+        slurm.calls.clear();
+
+        cycle("order-process");
+
+        assertEquals("done", waldur.order(second).get("state"));
+        assertEquals("done", waldur.order(update).get("state"));
+        assertEquals("420000", slurm.accounts.get("hpc_first").limits.get("cpu"));
+        assertEquals(List.of("alice"), new ArrayList<>(slurm.accounts.get("hpc_second").users));
+        assertEquals(2, slurm.count("sacctmgr", "load"), "associations and limit changes go in separate loads");
+        waldur.assertNoViolations();
+    }
+
+    @Test
     void terminateKeepsProjectAccountWhileAnotherAllocationHangsBelowIt() throws Exception {
         String o1 = createOrder("One", "one");
         String o2 = createOrder("Two", "two");
