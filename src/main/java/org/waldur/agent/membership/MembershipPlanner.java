@@ -44,6 +44,10 @@ public final class MembershipPlanner {
         return SlurmNames.account(r.backendId().trim());
     }
 
+    public boolean accountExists(Resource r) {
+        return snapshot.exists(account(r));
+    }
+
     public MembershipWork plan(Resource r, List<TeamMember> team) {
         String account = account(r);
         AssociationSnapshot.Account a = snapshot.get(account);

@@ -35,11 +35,9 @@ public final class MembershipWork {
         this.accountMissing = accountMissing;
     }
 
-    /** A resource that failed before it had a plan (unsafe backend_id, unreadable team). */
-    static MembershipWork failedEarly(Resource resource, String why) {
-        MembershipWork w = new MembershipWork(resource, null, false);
-        w.problem(why);
-        return w;
+    /** A resource that failed before it had a plan (unsafe backend_id, unreadable team); the caller says why. */
+    static MembershipWork unplanned(Resource resource) {
+        return new MembershipWork(resource, resource.backendId(), false);
     }
 
     void problem(String why) {
