@@ -159,10 +159,13 @@ public final class MembershipSteps {
         return new SlurmCommands(o.slurm()).cancelUserJobs(user, w.account);
     }
 
-    public void cancelled(@Body SlurmResult r, @ExchangeProperty("work") MembershipWork w, @ExchangeProperty("user") String user) {
+    /** Waiting for the jobs to end only makes sense when scancel really ran (not failed, not a dry run). */
+    public void cancelled(@Body SlurmResult r, @ExchangeProperty("work") MembershipWork w, @ExchangeProperty("user") String user,
+                          Exchange exchange) {
         if (!r.succeeded()) {
             w.problem("cancelling the jobs of " + user + " under " + w.account + ": " + r.message());
         }
+        exchange.setProperty("jobsLeft", r.status() == SlurmResult.Status.OK);
     }
 
     /** After scancel: jobs still listed (completing) and polls left → wait and look again. */
@@ -207,7 +210,6 @@ public final class MembershipSteps {
 
     public void qosApplied(@Body SlurmResult r, @ExchangeProperty("work") MembershipWork w) {
         if (r.succeeded()) {
-            LOG.info("{}: QoS {} -> {}", w, w.qos, w.qosTarget);
             w.qos = w.qosTarget;
         } else {
             w.problem("setting QoS " + w.qosTarget + " on " + w.account + ": " + r.message());

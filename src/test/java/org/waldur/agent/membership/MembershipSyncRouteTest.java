@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,7 +20,7 @@ class MembershipSyncRouteTest extends AgentRouteTestSupport {
 
     @Override
     protected Map<String, String> extraProperties() {
-        return Map.of("agent.membership-sync.job-wait-ms", "10");
+        return Map.of("agent.membership-sync.job-wait-ms", "10", "agent.membership-sync.job-wait-polls", "3");
     }
 
     private String project(String slug) {
@@ -97,6 +98,49 @@ class MembershipSyncRouteTest extends AgentRouteTestSupport {
         int remove = indexOf(order, "remove user where name=zed and account=hpc_r1");
         assertTrue(cancel >= 0 && remove > cancel, () -> "scancel before remove: " + order);
         assertTrue(indexOf(order, "squeue --clusters=sandbox -h -u zed -A hpc_r1 -o %A") < cancel, "squeue first");
+        waldur.assertNoViolations();
+    }
+
+    @Test
+    void jobsStillEndingAfterScancelAreWaitedForBeforeTheRemoval() throws Exception {
+        String p = project("p");
+        allocation(p, "r1", "zed");
+        slurm.runningJobs.add("42|hpc_r1|zed");
+        AtomicInteger completing = new AtomicInteger();
+        getMockEndpoint("mock:exec:slurm").whenAnyExchangeReceived(ex -> {
+            String exe = ex.getMessage().getHeader("CamelExecCommandExecutable", String.class);
+            slurm.process(ex);
+            if (exe.endsWith("scancel")) {
+                slurm.runningJobs.add("42|hpc_r1|zed"); // still completing for one more look
+                completing.set(1);
+            } else if (exe.endsWith("squeue") && completing.getAndDecrement() == 1) {
+                slurm.runningJobs.remove("42|hpc_r1|zed");
+            }
+        });
+        template.sendBody("direct:membership-sync-cycle", null);
+
+        assertEquals(Set.of(), users("hpc_r1"));
+        assertEquals(3, slurm.count("squeue"), "before scancel, job still listed, gone");
+        assertEquals(0, waldur.count("POST", ".*/set_as_erred/"));
+        waldur.assertNoViolations();
+    }
+
+    @Test
+    void jobsThatDoNotEndLeaveTheRemovalForTheNextCycleWithoutErringTheResource() throws Exception {
+        String p = project("p");
+        String r = allocation(p, "r1", "zed");
+        slurm.runningJobs.add("42|hpc_r1|zed");
+        getMockEndpoint("mock:exec:slurm").whenAnyExchangeReceived(ex -> {
+            slurm.process(ex);
+            if (ex.getMessage().getHeader("CamelExecCommandExecutable", String.class).endsWith("scancel")) {
+                slurm.runningJobs.add("42|hpc_r1|zed"); // an unkillable job
+            }
+        });
+        template.sendBody("direct:membership-sync-cycle", null);
+
+        assertEquals(Set.of("zed"), users("hpc_r1"), "sacctmgr refused: Job(s) active");
+        assertEquals(1 + 3, slurm.count("squeue"), "the first look, then at most job-wait-polls");
+        assertEquals("OK", state(r));
         waldur.assertNoViolations();
     }
 
