@@ -83,20 +83,20 @@ public final class App implements Callable<Integer> {
         }
 
         Main main = new Main(App.class);
-        main.addInitialProperty("camel.main.routes-include-pattern", "file:" + routeDir.toAbsolutePath() + "/*.yaml");
-        main.addInitialProperty("agent.config-file", configFile == null ? "" : configFile);
-        main.addInitialProperty("agent.dry-run", Boolean.toString(dryRun));
-        main.addInitialProperty("agent.repeat-count", once ? "1" : "0");
-        main.addInitialProperty("logging.level.root", config.logLevel());
+        main.addOverrideProperty("camel.main.routes-include-pattern", "file:" + routeDir.toAbsolutePath() + "/*.yaml");
+        main.addOverrideProperty("agent.config-file", configFile == null ? "" : configFile);
+        main.addOverrideProperty("agent.dry-run", Boolean.toString(dryRun));
+        main.addOverrideProperty("agent.repeat-count", once ? "1" : "0");
+        main.addOverrideProperty("logging.level.root", config.logLevel());
         for (Mode m : Mode.values()) {
-            main.addInitialProperty("agent." + m.routeName() + ".enabled", Boolean.toString(selected.contains(m)));
-            main.addInitialProperty("agent." + m.routeName() + ".period-ms",
+            main.addOverrideProperty("agent." + m.routeName() + ".enabled", Boolean.toString(selected.contains(m)));
+            main.addOverrideProperty("agent." + m.routeName() + ".period-ms",
                     Long.toString(Math.max(1000L, Math.round(config.periodMinutes().get(m) * 60_000))));
         }
         if (reload) {
-            main.addInitialProperty("camel.main.routes-reload-enabled", "true");
-            main.addInitialProperty("camel.main.routes-reload-directory", routeDir.toAbsolutePath().toString());
-            main.addInitialProperty("camel.main.routes-reload-pattern", "*.yaml");
+            main.addOverrideProperty("camel.main.routes-reload-enabled", "true");
+            main.addOverrideProperty("camel.main.routes-reload-directory", routeDir.toAbsolutePath().toString());
+            main.addOverrideProperty("camel.main.routes-reload-pattern", "*.yaml");
         }
         if (once) {
             AgentBeans.onceModes = selected;
