@@ -8,18 +8,23 @@ import org.apache.camel.model.errorhandler.DefaultErrorHandlerDefinition;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.camel.support.jsse.TrustManagersParameters;
 import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
+import org.waldur.agent.accounting.ReportSteps;
 import org.waldur.agent.accounts.OrderSteps;
 import org.waldur.agent.config.AgentConfig;
 import org.waldur.agent.config.ConfigResolver;
 import org.waldur.agent.config.Mode;
 import org.waldur.agent.membership.HomeDirs;
 import org.waldur.agent.membership.MembershipSteps;
+import org.waldur.agent.slurm.FileBackedExecutor;
 import org.waldur.agent.slurm.SlurmExec;
 import org.waldur.agent.waldur.LinkPager;
 import org.waldur.agent.waldur.WaldurRequest;
 
 import javax.net.ssl.X509TrustManager;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -71,6 +76,19 @@ public class AgentBeans implements CamelConfiguration {
     @BindToRegistry("membershipSteps")
     public MembershipSteps membershipSteps(@PropertyInject(value = "agent.membership-sync.job-wait-polls", defaultValue = "15") int polls) {
         return new MembershipSteps(new HomeDirs(), polls);
+    }
+
+    @BindToRegistry("reportSteps")
+    public ReportSteps reportSteps(@PropertyInject(value = "agent.config-file", defaultValue = "") String file,
+                                   @PropertyInject(value = "agent.fixed-now", defaultValue = "") String fixedNow) {
+        // agent.fixed-now (an ISO instant) pins "now" for tests and demos of month boundaries.
+        return new ReportSteps(agentConfig(file), fixedNow.isBlank() ? ZonedDateTime::now
+                : () -> ZonedDateTime.ofInstant(Instant.parse(fixedNow), ZoneOffset.UTC));
+    }
+
+    @BindToRegistry("fileBackedExec")
+    public FileBackedExecutor fileBackedExec() {
+        return new FileBackedExecutor();
     }
 
     /** Only used by offerings with {@code verify_ssl: false}. */

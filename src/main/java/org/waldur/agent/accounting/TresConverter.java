@@ -11,7 +11,8 @@ import java.util.TreeMap;
 /**
  * Converts limits between Waldur units and SLURM TRES-minutes (site-agent-behaviour.md §7):
  * SLURM value = Waldur value × {@code unit_factor}. One rounding policy: HALF_UP to whole SLURM units on the
- * way in, HALF_UP to whole Waldur units on the way back (the reference truncated with int()).
+ * way in, HALF_UP to whole Waldur units on the way back (the reference truncated with int()); usage is reported
+ * with 2 decimals, HALF_UP.
  */
 public final class TresConverter {
     private final Map<String, ComponentConfig> components;
@@ -62,6 +63,23 @@ public final class TresConverter {
             if (c != null) {
                 BigDecimal slurm = BigDecimal.valueOf(TresString.amount(type, raw));
                 out.put(type, slurm.divide(c.unitFactor(), 0, RoundingMode.HALF_UP).longValueExact());
+            }
+        });
+        return out;
+    }
+
+    /**
+     * Usage in SLURM TRES-minutes (an {@link AccountUsage} map) → Waldur units for {@code set_usage}: ÷ the
+     * reporting factor ({@code unit_factor_reporting}, else {@code unit_factor}), 2 decimals, HALF_UP, once, on
+     * the exact sum (the reference floors mem per row and applies round() to binary floats). Configured components
+     * only; {@code toPlainString()} of a value is the {@code "%.2f"} string Waldur expects.
+     */
+    public Map<String, BigDecimal> usageToWaldur(Map<String, BigDecimal> slurmMinutes) {
+        Map<String, BigDecimal> out = new TreeMap<>();
+        slurmMinutes.forEach((type, minutes) -> {
+            ComponentConfig c = components.get(type);
+            if (c != null && minutes != null) {
+                out.put(type, minutes.divide(c.reportingFactor(), 2, RoundingMode.HALF_UP));
             }
         });
         return out;

@@ -95,28 +95,16 @@ public final class OrderWork {
         return needsBackendId;
     }
 
-    public Map<String, Object> getBackendIdBody() {
-        return backendIdBody();
-    }
-
-    public Map<String, Object> getLimitsBody() {
-        return limitsBody();
-    }
-
-    public Map<String, Object> getErredBody() {
-        return erredBody();
-    }
-
     /** Waldur's {@code set_limits} body value, for Create/Restore. */
-    public Map<String, Object> limitsBody() {
+    public Map<String, Object> getLimitsBody() {
         return Map.of("limits", waldurLimits == null ? Map.of() : waldurLimits);
     }
 
-    public Map<String, Object> backendIdBody() {
+    public Map<String, Object> getBackendIdBody() {
         return Map.of("backend_id", account);
     }
 
-    public Map<String, Object> erredBody() {
+    public Map<String, Object> getErredBody() {
         return Map.of("error_message", message, "error_traceback", "");
     }
 

@@ -33,13 +33,69 @@ public final class TresString {
         return out;
     }
 
+    /**
+     * Returned by {@link #amountInKibi} when the value is not a run of ASCII digits with an optional suffix (a
+     * decimal, a sign, an exponent, a word) or does not fit a long; callers then take the general path,
+     * {@link #amount(String, String)}.
+     */
+    public static final long NOT_AN_INTEGER = Long.MIN_VALUE;
+
     /** The amount of {@code value} for TRES {@code type} in SLURM's base unit (MB for mem, a count otherwise). */
     public static double amount(String type, String value) {
         if (value == null || value.isEmpty()) {
             return 0;
         }
-        char last = Character.toUpperCase(value.charAt(value.length() - 1));
-        int power = switch (last) {
+        boolean mem = "mem".equals(type);
+        long kibi = amountInKibi(mem, value.toCharArray(), 0, value.length());
+        if (kibi != NOT_AN_INTEGER) {
+            return kibi / 1024.0; // exact scaling by a power of two: same double as the general path
+        }
+        int power = suffixPower(value.charAt(value.length() - 1));
+        String digits = power > 0 ? value.substring(0, value.length() - 1) : value;
+        double number;
+        try {
+            number = Double.parseDouble(digits);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+        return number * Math.pow(1024, kibiExponent(mem, power) - 1);
+    }
+
+    /**
+     * Fast, allocation-free and exact form of {@link #amount(String, String)} for the sacct hot loop: the amount of
+     * {@code chars[from, to)} in 1/1024 of the base unit (KB for mem), so that {@code mem=512K} stays an integer.
+     * An empty range is 0. Returns {@link #NOT_AN_INTEGER} when the value needs the general path.
+     */
+    public static long amountInKibi(boolean mem, char[] chars, int from, int to) {
+        if (from >= to) {
+            return 0;
+        }
+        int power = suffixPower(chars[to - 1]);
+        int end = power > 0 ? to - 1 : to;
+        if (end == from || end - from > 18) { // no digits, or possibly beyond a long: general path decides
+            return NOT_AN_INTEGER;
+        }
+        long number = 0;
+        for (int i = from; i < end; i++) {
+            int digit = chars[i] - '0';
+            if (digit < 0 || digit > 9) {
+                return NOT_AN_INTEGER;
+            }
+            number = number * 10 + digit;
+        }
+        int shift = 10 * kibiExponent(mem, power);
+        if (number != 0 && (shift >= 63 || number > (Long.MAX_VALUE >> shift))) {
+            return NOT_AN_INTEGER;
+        }
+        return number << shift;
+    }
+
+    /**
+     * The suffix rules, in one place: K, M, G, T, P, E (either case) are binary powers 1..6; anything else is 0
+     * (no suffix).
+     */
+    private static int suffixPower(char last) {
+        return switch (Character.toUpperCase(last)) {
             case 'K' -> 1;
             case 'M' -> 2;
             case 'G' -> 3;
@@ -48,19 +104,17 @@ public final class TresString {
             case 'E' -> 6;
             default -> 0;
         };
-        String digits = power > 0 ? value.substring(0, value.length() - 1) : value;
-        double number;
-        try {
-            number = Double.parseDouble(digits);
-        } catch (NumberFormatException e) {
-            return 0;
+    }
+
+    /**
+     * Power of 1024 that turns the written number into 1/1024 base units. mem's base unit is MB, so a bare number
+     * is MB (1024 KB), K is KB, M is MB…; every other TRES counts items, so a suffix multiplies the count.
+     */
+    private static int kibiExponent(boolean mem, int power) {
+        if (mem) {
+            return power == 0 ? 1 : power - 1;
         }
-        if ("mem".equals(type)) {
-            // base unit MB: K is 1/1024 MB, M is MB, a bare number is MB
-            int fromMb = power == 0 ? 0 : power - 2;
-            return number * Math.pow(1024, fromMb);
-        }
-        return number * Math.pow(1024, power);
+        return power + 1;
     }
 
     /** {@code k1=v1,k2=v2} with keys sorted, as the reference agent writes GrpTRESMins. */

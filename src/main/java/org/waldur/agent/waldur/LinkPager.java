@@ -21,6 +21,8 @@ public final class LinkPager {
     /** Before the first page: the query with our page size, an empty accumulator. */
     public void start(Exchange exchange) {
         String query = exchange.getMessage().getHeader(WaldurRequest.QUERY, "", String.class);
+        // each request clears the message headers, so the pager keeps the path for every page
+        exchange.setProperty("pagerPath", exchange.getMessage().getHeader(WaldurRequest.PATH, String.class));
         exchange.setProperty("pagerQuery", (query.isEmpty() ? "" : query + "&") + "page_size=" + PAGE_SIZE);
         exchange.setProperty("pagerItems", new ArrayList<String>());
         exchange.setProperty("pagerPage", 1);
@@ -31,6 +33,7 @@ public final class LinkPager {
     public void request(Exchange exchange) {
         int page = exchange.getProperty("pagerPage", Integer.class);
         String q = exchange.getProperty("pagerQuery", String.class);
+        exchange.getMessage().setHeader(WaldurRequest.PATH, exchange.getProperty("pagerPath", String.class));
         exchange.getMessage().setHeader(WaldurRequest.QUERY, page == 1 ? q : q + "&page=" + page);
     }
 

@@ -8,6 +8,7 @@ final class ApiResponse {
     final int status;
     final Object body;
     final Map<String, String> headers = new LinkedHashMap<>();
+    private String json;
 
     ApiResponse(int status, Object body) {
         this.status = status;
@@ -24,6 +25,17 @@ final class ApiResponse {
 
     static ApiResponse status(String text) {
         return ok(Map.of("status", text));
+    }
+
+    /**
+     * The body as JSON text (null = empty body). Called first while the state lock is held, because bodies may
+     * share maps with the live state; later calls return the same snapshot.
+     */
+    String json() {
+        if (json == null && body != null) {
+            json = Json.write(body);
+        }
+        return json;
     }
 
     ApiResponse header(String name, String value) {

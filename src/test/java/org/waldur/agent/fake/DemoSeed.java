@@ -10,6 +10,11 @@ import java.util.Map;
  * Prints {@code WALDUR_API_URL=…}, {@code WALDUR_API_TOKEN=…}, {@code WALDUR_OFFERING_UUID=…} on stdout and serves
  * until killed. {@code GET /__fake/state} (no auth) returns orders, resources and usages as JSON;
  * {@code GET /__fake/violations} the recorded contract violations.
+ *
+ * <pre>
+ * mvn -q -B -o test-compile dependency:build-classpath -Dmdep.outputFile=target/test-cp.txt -Dmdep.includeScope=test
+ * java -cp "target/test-classes:target/classes:$(cat target/test-cp.txt)" org.waldur.agent.fake.FakeWaldur --seed demo
+ * </pre>
  */
 final class DemoSeed {
     static final String DEMO_TOKEN = "deadbeefcafe0123456789abcdef0123456789ab";
@@ -17,7 +22,7 @@ final class DemoSeed {
     private DemoSeed() {
     }
 
-    static void main(String[] args) throws InterruptedException {
+    static void main(String[] args) {
         int port = 8081;
         String token = DEMO_TOKEN;
         String seed = null;
@@ -59,7 +64,11 @@ final class DemoSeed {
             }
             fake.close();
         }));
-        Thread.currentThread().join();
+        try {
+            Thread.currentThread().join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

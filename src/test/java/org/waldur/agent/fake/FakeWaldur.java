@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.regex.Pattern;
 
 /**
  * An in-process Waldur marketplace for tests and demos: real state (orders, resources, usages, offering users),
@@ -30,19 +30,6 @@ public final class FakeWaldur implements AutoCloseable {
     public record RecordedRequest(String method, String path, String query, String body, int status) {
     }
 
-    /** Mutable twin of {@link RecordedRequest}: the status is known only after dispatch. */
-    static final class Entry {
-        final String method, path, query, body;
-        volatile int status;
-
-        Entry(String method, String path, String query, String body) {
-            this.method = method;
-            this.path = path;
-            this.query = query;
-            this.body = body;
-        }
-    }
-
     private final HttpServer server;
     private final ExecutorService executor;
     private final MarketplaceState state;
@@ -51,16 +38,12 @@ public final class FakeWaldur implements AutoCloseable {
     private final ResourceHandlers resources;
     private final UsageHandlers usages;
     private final OfferingUserHandlers offeringUsers;
-    private final OpenApiCheck openApi = OpenApiCheck.get();
+    private final Recorder recorder = new Recorder(OpenApiCheck.get());
     private final String providerCustomerUuid;
-    private final List<Entry> entries = new ArrayList<>();
-    private final List<String> violations = new ArrayList<>();
-    private final List<String> responseIssues = new ArrayList<>();
-    private volatile boolean checkResponses;
 
     private FakeWaldur(String token, int port) {
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 64);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot bind fake Waldur to 127.0.0.1:" + port, e);
         }
@@ -83,7 +66,7 @@ public final class FakeWaldur implements AutoCloseable {
             return t;
         });
         server.setExecutor(executor);
-        server.createContext("/", new HttpFront(this, state, router, faults, token));
+        server.createContext("/", new HttpFront(this, recorder, state, router, faults, token));
         server.start();
     }
 
@@ -111,7 +94,7 @@ public final class FakeWaldur implements AutoCloseable {
     }
 
     /** Standalone server for demos; see {@link DemoSeed#main(String[])} for the options. */
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
         DemoSeed.main(args);
     }
 
@@ -208,6 +191,22 @@ public final class FakeWaldur implements AutoCloseable {
             Model.Resource r = this.state.resources.get(Seeding.known(this.state.resources, resourceUuid, "resource"));
             r.state = Seeding.choice(state, ResourceHandlers.STATES, "resource state");
             this.state.touch(r);
+        }
+    }
+
+    /** Moves an order without side effects on its resource (e.g. to set up a stuck or erred order). */
+    public void setOrderState(String orderUuid, String state) {
+        synchronized (this.state) {
+            Model.Order o = this.state.orders.get(Seeding.known(this.state.orders, orderUuid, "order"));
+            o.state = Seeding.choice(state, OrderHandlers.STATES, "order state");
+            this.state.touch(o);
+        }
+    }
+
+    /** Back-dates an order's {@code modified} (the {@code modified_before} filter finds stuck orders by it). */
+    public void setOrderModified(String orderUuid, Instant modified) {
+        synchronized (state) {
+            state.orders.get(Seeding.known(state.orders, orderUuid, "order")).modified = modified;
         }
     }
 
@@ -314,7 +313,7 @@ public final class FakeWaldur implements AutoCloseable {
             List<Map<String, Object>> out = new ArrayList<>();
             state.usages.values().stream().filter(u -> u.resourceUuid.equals(id))
                     .sorted(Comparator.comparing((Model.ComponentUsage u) -> u.billingPeriod))
-                    .forEach(u -> out.add(usages.render(u)));
+                    .forEach(u -> out.add(usages.views.render(u)));
             return Json.roundTripList(out);
         }
     }
@@ -325,7 +324,7 @@ public final class FakeWaldur implements AutoCloseable {
             List<Map<String, Object>> out = new ArrayList<>();
             for (Model.ComponentUserUsage uu : state.userUsages.values()) {
                 if (state.usages.get(uu.componentUsageUuid).resourceUuid.equals(id)) {
-                    out.add(usages.render(uu));
+                    out.add(usages.views.render(uu));
                 }
             }
             return Json.roundTripList(out);
@@ -338,32 +337,25 @@ public final class FakeWaldur implements AutoCloseable {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("orders", state.orders.values().stream().map(orders::render).toList());
             m.put("resources", state.resources.values().stream().map(resources::render).toList());
-            m.put("component_usages", state.usages.values().stream().map(usages::render).toList());
-            m.put("component_user_usages", state.userUsages.values().stream().map(usages::render).toList());
+            m.put("component_usages", state.usages.values().stream().map(usages.views::render).toList());
+            m.put("component_user_usages", state.userUsages.values().stream().map(usages.views::render).toList());
             m.put("offering_users", state.offeringUsers.values().stream().map(offeringUsers::render).toList());
             return Json.roundTrip(m);
         }
     }
 
     public List<RecordedRequest> requests() {
-        synchronized (entries) {
-            return entries.stream().map(e -> new RecordedRequest(e.method, e.path, e.query, e.body, e.status)).toList();
-        }
+        return recorder.requests();
     }
 
     /** Requests whose method equals {@code method} (case-insensitive; null or "*" = any) and path matches the regex. */
     public long count(String method, String pathRegex) {
-        Pattern p = Pattern.compile(pathRegex);
-        return requests().stream()
-                .filter(r -> method == null || "*".equals(method) || r.method().equalsIgnoreCase(method))
-                .filter(r -> p.matcher(r.path()).matches())
-                .count();
+        return recorder.count(method, pathRegex);
     }
 
+    /** OpenAPI violations and unknown endpoints, one human-readable line each ("METHOD /path: ..."). */
     public List<String> violations() {
-        synchronized (violations) {
-            return List.copyOf(violations);
-        }
+        return recorder.violations();
     }
 
     public void assertNoViolations() {
@@ -375,15 +367,11 @@ public final class FakeWaldur implements AutoCloseable {
     }
 
     public void clearRequests() {
-        synchronized (entries) {
-            entries.clear();
-        }
+        recorder.clearRequests();
     }
 
     public void clearViolations() {
-        synchronized (violations) {
-            violations.clear();
-        }
+        recorder.clearViolations();
     }
 
     // ---------------------------------------------------------------- faults
@@ -410,46 +398,14 @@ public final class FakeWaldur implements AutoCloseable {
         faults.setDown(down);
     }
 
-    // ---------------------------------------------------------------- used by HttpFront
+    // ---------------------------------------------------------------- for the fake's own tests
 
-    Entry record(String method, String path, String query, String body) {
-        Entry e = new Entry(method, path, query, body);
-        synchronized (entries) {
-            entries.add(e);
-        }
-        return e;
-    }
-
-    void violation(String message) {
-        synchronized (violations) {
-            violations.add(message);
-        }
-    }
-
-    OpenApiCheck openApi() {
-        return openApi;
-    }
-
-    /** Lenient response validation, only when enabled by the fake's own tests. */
+    /** Lenient response validation of every 2xx answer; results in {@link #responseIssues()}. */
     void checkResponses(boolean on) {
-        checkResponses = on;
+        recorder.checkResponses(on);
     }
 
     List<String> responseIssues() {
-        synchronized (responseIssues) {
-            return List.copyOf(responseIssues);
-        }
-    }
-
-    void checkResponse(ApiRequest req, ApiResponse resp) {
-        if (!checkResponses || resp.status >= 300 || "HEAD".equals(req.method)) {
-            return;
-        }
-        String body = resp.body == null ? null : Json.write(resp.body);
-        List<String> issues = openApi.validateResponse(req.method, req.path, resp.status,
-                body == null ? null : "application/json", body);
-        synchronized (responseIssues) {
-            responseIssues.addAll(issues);
-        }
+        return recorder.responseIssues();
     }
 }

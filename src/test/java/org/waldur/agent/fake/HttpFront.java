@@ -16,13 +16,15 @@ import java.util.Map;
  */
 final class HttpFront implements HttpHandler {
     private final FakeWaldur fake;
+    private final Recorder recorder;
     private final MarketplaceState state;
     private final Router router;
     private final Faults faults;
     private final String token;
 
-    HttpFront(FakeWaldur fake, MarketplaceState state, Router router, Faults faults, String token) {
+    HttpFront(FakeWaldur fake, Recorder recorder, MarketplaceState state, Router router, Faults faults, String token) {
         this.fake = fake;
+        this.recorder = recorder;
         this.state = state;
         this.router = router;
         this.faults = faults;
@@ -40,7 +42,7 @@ final class HttpFront implements HttpHandler {
                 write(ex, method, admin(method, path));
                 return;
             }
-            FakeWaldur.Entry entry = fake.record(method, path, rawQuery, body);
+            Recorder.Entry entry = recorder.record(method, path, rawQuery, body);
             ApiResponse resp;
             try {
                 ApiRequest req = new ApiRequest(method, path, rawQuery, body, origin(ex));
@@ -48,7 +50,7 @@ final class HttpFront implements HttpHandler {
                 validate(req, ex.getRequestHeaders(), match);
                 resp = dispatch(ex, req, match);
             } catch (RuntimeException | Error e) {
-                fake.violation("fake Waldur internal error on " + method + " " + path + ": " + e);
+                recorder.violation("fake Waldur internal error on " + method + " " + path + ": " + e);
                 resp = new ApiResponse(500, Map.of("detail", "Fake Waldur internal error: " + e));
             }
             entry.status = resp.status;
@@ -58,15 +60,15 @@ final class HttpFront implements HttpHandler {
 
     private void validate(ApiRequest req, Headers headers, Router.Match match) {
         if (match.handler() == null) {
-            fake.violation("unknown endpoint: " + req.method + " " + req.path
+            recorder.violation("unknown endpoint: " + req.method + " " + req.path
                     + (match.pathKnown() ? " (method not served for this path)" : " (not served by the fake Waldur)"));
             return;
         }
         if (!req.path.startsWith("/api/")) {
             return;
         }
-        for (String v : fake.openApi().validateRequest(req.method, req.path, req.query, headers, req.body)) {
-            fake.violation(v);
+        for (String v : recorder.openApi().validateRequest(req.method, req.path, req.rawQuery, req.query, headers, req.body)) {
+            recorder.violation(v);
         }
     }
 
@@ -104,8 +106,9 @@ final class HttpFront implements HttpHandler {
             } catch (ApiError e) {
                 resp = new ApiResponse(e.status, e.body);
             }
+            resp.json();
         }
-        fake.checkResponse(req, resp);
+        recorder.checkResponse(req, resp);
         return resp;
     }
 
@@ -155,7 +158,7 @@ final class HttpFront implements HttpHandler {
                 h.set(k, v);
             }
         });
-        byte[] bytes = resp.body == null || head ? null : Json.write(resp.body).getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = resp.body == null || head ? null : resp.json().getBytes(StandardCharsets.UTF_8);
         if (bytes != null) {
             h.set("Content-Type", "application/json");
         }

@@ -107,6 +107,7 @@ public abstract class AgentRouteTestSupport extends CamelMainTestSupport {
     protected void cycle(String mode) throws Exception {
         MockEndpoint exec = getMockEndpoint("mock:exec:slurm");
         exec.whenAnyExchangeReceived(slurm);
+        getMockEndpoint("mock:exec:sacct").whenAnyExchangeReceived(slurm);
         template.sendBody("direct:" + mode + "-cycle", null);
     }
 

@@ -34,6 +34,8 @@ public final class FakeSlurm implements Processor {
     public final List<List<String>> calls = Collections.synchronizedList(new ArrayList<>());
     public final Set<String> tres = new LinkedHashSet<>(List.of("cpu", "mem", "energy", "node", "billing", "fs/disk", "vmem", "pages", "gres/gpu"));
     public final List<String> runningJobs = new ArrayList<>(); // "id|account|user"
+    /** sacct rows ({@code Account|ReqTRES|Elapsed|User}) by month {@code YYYY-MM} of --starttime. */
+    public final Map<String, List<String>> sacctRows = new LinkedHashMap<>();
     private Predicate<List<String>> failWhen = a -> false;
     private String cluster = "sandbox";
 
@@ -108,7 +110,7 @@ public final class FakeSlurm implements Processor {
             case "sacctmgr" -> sacctmgr(a, stdin);
             case "squeue" -> squeue(a);
             case "scancel" -> scancel(a);
-            case "sacct" -> new String[]{"0", ""};
+            case "sacct" -> sacct(a);
             default -> new String[]{"0", ""};
         };
     }
@@ -311,6 +313,18 @@ public final class FakeSlurm implements Processor {
             String[] f = job.split("\\|");
             if (accts.contains(f[1]) && (user == null || user.equals(f[2]))) {
                 out.append(f[0]).append('\n');
+            }
+        }
+        return ok(out.toString());
+    }
+
+    private String[] sacct(List<String> a) {
+        String month = a.stream().filter(x -> x.startsWith("--starttime=")).findFirst().orElseThrow().substring(12, 19);
+        Set<String> accts = Set.of(a.stream().filter(x -> x.startsWith("--accounts=")).findFirst().orElseThrow().substring(11).split(","));
+        StringBuilder out = new StringBuilder();
+        for (String row : sacctRows.getOrDefault(month, List.of())) {
+            if (accts.contains(row.split("\\|")[0])) {
+                out.append(row).append('\n');
             }
         }
         return ok(out.toString());

@@ -1,0 +1,277 @@
+package org.waldur.agent.accounting;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.http.base.HttpOperationFailedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.waldur.agent.config.AgentConfig;
+import org.waldur.agent.config.OfferingConfig;
+import org.waldur.agent.slurm.AssociationSnapshot;
+import org.waldur.agent.slurm.SlurmCommand;
+import org.waldur.agent.slurm.SlurmCommands;
+import org.waldur.agent.slurm.SlurmExec;
+import org.waldur.agent.slurm.SlurmNames;
+import org.waldur.agent.slurm.SlurmResult;
+import org.waldur.agent.waldur.Resource;
+import org.waldur.agent.waldur.WaldurJson;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The steps routes/report.camel.yaml calls. The cycle's state lives in exchange properties: {@code resources},
+ * {@code offeringComponents}, {@code offeringUsers}, {@code usageByPeriod}, {@code limitsSnapshot}, {@code item}.
+ */
+public final class ReportSteps {
+    private static final Logger LOG = LoggerFactory.getLogger("org.waldur.agent.report");
+    /** Keep one sacct argv well under the kernel's limits (ARG_MAX 2 MB, one argument ≤ 128 KB). */
+    static final int MAX_ACCOUNTS_ARG = 100_000;
+    private final AgentConfig config;
+    private final Supplier<ZonedDateTime> clock;
+    private final Set<String> warnedComponents = ConcurrentHashMap.newKeySet();
+
+    public ReportSteps(AgentConfig config, Supplier<ZonedDateTime> clock) {
+        this.config = config;
+        this.clock = clock;
+    }
+
+    // ---- Waldur answers -----------------------------------------------------------------------------------
+
+    /** The component types the offering has in Waldur; configured components outside it are warned once. */
+    public Set<String> offeringComponents(@Body String json, @ExchangeProperty("offering") OfferingConfig offering) {
+        Set<String> types = new LinkedHashSet<>();
+        JsonNode components = WaldurJson.read(json, JsonNode.class).path("components");
+        components.forEach(c -> types.add(c.path("type").asText()));
+        for (String configured : offering.components().keySet()) {
+            if (!types.contains(configured) && warnedComponents.add(offering.uuid() + configured)) {
+                LOG.warn("{}: component '{}' is configured but not on the Waldur offering; its usage is not reported",
+                        offering.name(), configured);
+            }
+        }
+        return types;
+    }
+
+    /** Resources with a safe backend_id; the others are logged and left out. */
+    public List<Resource> resources(@Body String json, @ExchangeProperty("offering") OfferingConfig offering) {
+        List<Resource> out = new ArrayList<>();
+        for (Resource r : WaldurJson.readList(json, Resource.class)) {
+            if (!r.hasBackendId()) {
+                continue;
+            }
+            if (!SlurmNames.isAccount(r.backendId().trim())) {
+                LOG.warn("{}: resource {} has backend_id '{}', not a safe SLURM account name; skipped", offering.name(), r.uuid(), r.backendId());
+                continue;
+            }
+            out.add(r);
+        }
+        LOG.info("{}: {} resource(s) to report", offering.name(), out.size());
+        return out;
+    }
+
+    /** Offering username → offering-user URL, for per-user usage. */
+    public Map<String, String> offeringUsers(@Body String json) {
+        Map<String, String> out = new LinkedHashMap<>();
+        WaldurJson.read(json, JsonNode.class).forEach(u -> {
+            String name = u.path("username").asText("");
+            if (!name.isEmpty()) {
+                out.put(name, u.path("url").asText(null));
+            }
+        });
+        return out;
+    }
+
+    // ---- SLURM: one sacct per period for all accounts --------------------------------------------------------
+
+    /** Reporting months, oldest first; remembers when the cycle started for the month-change guard. */
+    public List<ReportingPeriod> periods(Exchange exchange) {
+        ZonedDateTime now = clock.get().withZoneSameInstant(config.timezone());
+        exchange.setProperty("reportStarted", now);
+        // shared by reference with the split's sub-exchanges, which fill it (properties they set themselves are lost)
+        exchange.setProperty("usageByPeriod", new LinkedHashMap<ReportingPeriod, Map<String, AccountUsage>>());
+        return ReportingPeriods.of(now, config.reportingPeriods());
+    }
+
+    public List<SlurmCommand> sacctCommands(@ExchangeProperty("period") ReportingPeriod period,
+                                            @ExchangeProperty("resources") List<Resource> resources,
+                                            @ExchangeProperty("offering") OfferingConfig offering, Exchange exchange) {
+        exchange.setProperty("aggregator", new UsageAggregator(offering.components().keySet()));
+        SlurmCommands commands = new SlurmCommands(offering.slurm());
+        List<SlurmCommand> out = new ArrayList<>();
+        List<String> chunk = new ArrayList<>();
+        int length = 0;
+        for (String account : accounts(resources)) {
+            if (length + account.length() + 1 > MAX_ACCOUNTS_ARG && !chunk.isEmpty()) {
+                out.add(commands.sacct(period.sacctStart(), period.sacctEnd(), chunk));
+                chunk = new ArrayList<>();
+                length = 0;
+            }
+            chunk.add(account);
+            length += account.length() + 1;
+        }
+        if (!chunk.isEmpty()) {
+            out.add(commands.sacct(period.sacctStart(), period.sacctEnd(), chunk));
+        }
+        return out;
+    }
+
+    /** Streams one sacct output (a file-backed stream) into the period's aggregator. */
+    public void aggregate(Exchange exchange) throws IOException {
+        Integer exit = exchange.getMessage().getHeader("CamelExecExitValue", Integer.class);
+        UsageAggregator aggregator = exchange.getProperty("aggregator", UsageAggregator.class);
+        try (InputStream out = exchange.getMessage().getBody(InputStream.class)) {
+            if (exit == null || exit != 0) {
+                String err = exchange.getMessage().getHeader("CamelExecStderr", String.class);
+                throw new SlurmExec.SlurmReadException("sacct failed (exit " + exit + "): " + SlurmResult.of(exit == null ? -1 : exit, "", err).message());
+            }
+            ParseStats stats = SacctParser.parse(out, aggregator);
+            if (stats.malformed() > 0) {
+                LOG.warn("sacct: {}", stats.summary());
+            }
+        }
+    }
+
+    public void periodDone(@ExchangeProperty("period") ReportingPeriod period, Exchange exchange) {
+        @SuppressWarnings("unchecked")
+        Map<ReportingPeriod, Map<String, AccountUsage>> byPeriod = exchange.getProperty("usageByPeriod", Map.class);
+        byPeriod.put(period, exchange.getProperty("aggregator", UsageAggregator.class).result());
+    }
+
+    /** If the month turned while SLURM was read, the "current" figures belong to two months: report them next cycle. */
+    public void checkMonth(Exchange exchange) {
+        ZonedDateTime started = exchange.getProperty("reportStarted", ZonedDateTime.class);
+        ZonedDateTime now = clock.get().withZoneSameInstant(config.timezone());
+        exchange.setProperty("monthTurned", !ReportingPeriods.sameMonth(started, now));
+        if (!ReportingPeriods.sameMonth(started, now)) {
+            LOG.warn("the month changed during the cycle; the current month is reported next cycle");
+        }
+    }
+
+    // ---- per resource --------------------------------------------------------------------------------------
+
+    /** The resource's usage per period, oldest first, in Waldur units, limited to the offering's components. */
+    @SuppressWarnings("unchecked")
+    public List<PeriodUsage> resourcePeriods(@ExchangeProperty("resource") Resource resource, Exchange exchange) {
+        OfferingConfig offering = exchange.getProperty("offering", OfferingConfig.class);
+        Set<String> offered = exchange.getProperty("offeringComponents", Set.class);
+        Map<ReportingPeriod, Map<String, AccountUsage>> byPeriod = exchange.getProperty("usageByPeriod", Map.class);
+        boolean monthTurned = Boolean.TRUE.equals(exchange.getProperty("monthTurned", Boolean.class));
+        TresConverter converter = new TresConverter(offering.components());
+        String account = resource.backendId().trim();
+        List<PeriodUsage> out = new ArrayList<>();
+        for (Map.Entry<ReportingPeriod, Map<String, AccountUsage>> e : byPeriod.entrySet()) {
+            ReportingPeriod period = e.getKey();
+            if (period.current() && monthTurned) {
+                continue;
+            }
+            AccountUsage usage = e.getValue().getOrDefault(account, AccountUsage.zero(account, offering.components().keySet()));
+            Map<String, BigDecimal> amounts = only(converter.usageToWaldur(usage.total()), offered);
+            Map<String, Map<String, BigDecimal>> users = new TreeMap<>();
+            usage.byUser().forEach((user, values) -> users.put(user, only(converter.usageToWaldur(values), offered)));
+            out.add(new PeriodUsage(resource.uuid(), account, period, amounts, users));
+        }
+        return out;
+    }
+
+    public UsageDecision decide(@Body String existingJson, @ExchangeProperty("item") PeriodUsage item) {
+        List<UsageDecision.Existing> existing = new ArrayList<>();
+        WaldurJson.read(existingJson, JsonNode.class).forEach(u -> existing.add(new UsageDecision.Existing(
+                u.path("uuid").asText(), u.path("type").asText(), new BigDecimal(u.path("usage").asText("0")))));
+        UsageDecision d = UsageDecision.decide(existing, item.amounts());
+        if (d.kind() == UsageDecision.Kind.ANOMALY) {
+            LOG.warn("usage anomaly for {} {}: {}; not submitted", item.getAccount(), item.getBillingPeriod(), d.reason());
+        } else if (d.kind() == UsageDecision.Kind.UNCHANGED) {
+            LOG.debug("{} {}: unchanged", item.getAccount(), item.getBillingPeriod());
+        }
+        return d;
+    }
+
+    /** After set_usage: one set_user_usages call per component that has per-user values. */
+    public List<Map<String, Object>> userUsageCalls(@Body String usagesJson, @ExchangeProperty("item") PeriodUsage item,
+                                                   @ExchangeProperty("offeringUsers") Map<String, String> offeringUsers) {
+        List<Map<String, Object>> calls = new ArrayList<>();
+        WaldurJson.read(usagesJson, JsonNode.class).forEach(u -> {
+            Map<String, Object> body = item.userUsagesBody(u.path("type").asText(), offeringUsers);
+            if (body != null) {
+                calls.add(Map.of("path", "marketplace-component-usages/" + u.path("uuid").asText() + "/set_user_usages/", "body", body));
+            }
+        });
+        return calls;
+    }
+
+    /** Waldur refuses a past month's usage-type components from a non-staff token; that is expected, not an error. */
+    public boolean backfillRefused(Exchange exchange) {
+        Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof HttpOperationFailedException h) {
+                return h.getStatusCode() == 400 && String.valueOf(h.getResponseBody()).contains("backfilling past billing periods");
+            }
+        }
+        return false;
+    }
+
+    // ---- limits read back ------------------------------------------------------------------------------------
+
+    public SlurmCommand limitsCommand(@ExchangeProperty("resources") List<Resource> resources, @ExchangeProperty("offering") OfferingConfig o) {
+        return new SlurmCommands(o.slurm()).associations(accounts(resources));
+    }
+
+    public AssociationSnapshot limitsSnapshot(@Body SlurmResult result) {
+        if (!result.succeeded()) {
+            throw new SlurmExec.SlurmReadException("sacctmgr show association failed: " + result.message());
+        }
+        return AssociationSnapshot.parse(result.stdout(), "");
+    }
+
+    /** {@code set_limits} body when SLURM's GrpTRESMins (converted) differ from the resource's limits; else null. */
+    public Map<String, Object> limitsBody(@ExchangeProperty("resource") Resource resource,
+                                          @ExchangeProperty("limitsSnapshot") AssociationSnapshot snapshot,
+                                          @ExchangeProperty("offering") OfferingConfig offering) {
+        AssociationSnapshot.Account a = snapshot.get(resource.backendId().trim());
+        if (a == null) {
+            LOG.warn("{}: SLURM account {} of resource {} does not exist", offering.name(), resource.backendId(), resource.uuid());
+            return null;
+        }
+        Map<String, Long> slurm = new TresConverter(offering.components()).fromSlurm(a.grpTresMins);
+        Map<String, Long> waldur = new TreeMap<>();
+        if (resource.limits() != null) {
+            resource.limits().forEach((k, v) -> waldur.put(k, v.longValue()));
+        }
+        Map<String, Long> merged = new TreeMap<>(waldur);
+        merged.putAll(slurm);
+        if (slurm.isEmpty() || merged.equals(waldur)) {
+            return null;
+        }
+        LOG.info("{}: limits of {} differ in SLURM {} and Waldur {}; sending SLURM's", offering.name(), resource.backendId(), slurm, waldur);
+        return Map.of("limits", merged);
+    }
+
+    private static List<String> accounts(List<Resource> resources) {
+        Set<String> out = new LinkedHashSet<>();
+        resources.forEach(r -> out.add(r.backendId().trim()));
+        return new ArrayList<>(out);
+    }
+
+    private static Map<String, BigDecimal> only(Map<String, BigDecimal> values, Set<String> types) {
+        Map<String, BigDecimal> out = new TreeMap<>();
+        values.forEach((k, v) -> {
+            if (types.contains(k)) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+}

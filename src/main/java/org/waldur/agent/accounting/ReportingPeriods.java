@@ -1,0 +1,54 @@
+package org.waldur.agent.accounting;
+
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The months a report cycle covers (site-agent-behaviour.md §8 step 2: {@code reporting_periods}, default 2). */
+public final class ReportingPeriods {
+    // explicit seconds: ISO_LOCAL_DATE_TIME would print 00:00 without them
+    private static final DateTimeFormatter SACCT_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
+
+    private ReportingPeriods() {
+    }
+
+    /**
+     * {@code count} months ending with the month of {@code now} in now's zone, oldest first so that a failure in
+     * the current month (which is retried) comes after the past months are done.
+     */
+    public static List<ReportingPeriod> of(ZonedDateTime now, int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("reporting periods must be at least 1, was " + count);
+        }
+        YearMonth current = YearMonth.from(now);
+        List<ReportingPeriod> periods = new ArrayList<>(count);
+        for (int monthsBack = count - 1; monthsBack >= 0; monthsBack--) {
+            periods.add(period(current.minusMonths(monthsBack), now.getZone(), monthsBack == 0));
+        }
+        return List.copyOf(periods);
+    }
+
+    /**
+     * Whether {@code a} and {@code b} fall in the same month as seen in {@code a}'s zone: the guard that skips a
+     * resource when the month turned between taking "now" and pulling SLURM data (§8 step 1).
+     */
+    public static boolean sameMonth(ZonedDateTime a, ZonedDateTime b) {
+        return YearMonth.from(a).equals(YearMonth.from(b.withZoneSameInstant(a.getZone())));
+    }
+
+    private static ReportingPeriod period(YearMonth month, ZoneId zone, boolean current) {
+        LocalDateTime start = month.atDay(1).atStartOfDay();
+        LocalDateTime end = month.atEndOfMonth().atTime(LocalTime.of(23, 59, 59));
+        // getOffset(LocalDateTime) gives the offset before a transition, so a zone whose clocks jump at midnight
+        // on the 1st (Africa/Cairo, 2014-08-01) still gets a date that reads 00:00 on the 1st
+        OffsetDateTime waldurDate = OffsetDateTime.of(start, zone.getRules().getOffset(start));
+        return new ReportingPeriod(month, month.atDay(1), start.format(SACCT_TIME), end.format(SACCT_TIME),
+                waldurDate, current);
+    }
+}

@@ -1,0 +1,137 @@
+package org.waldur.agent.accounting;
+
+import org.junit.jupiter.api.Test;
+import org.waldur.agent.support.AgentRouteTestSupport;
+import org.waldur.agent.support.FakeSlurm;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Usage reporting against the OpenAPI-validating fake Waldur, "now" pinned to 15 October 2026. */
+class ReportRouteTest extends AgentRouteTestSupport {
+    private final String customer = waldur.addCustomer("Uni", "uni");
+    private final String project = waldur.addProject(customer, "Climate", "climate");
+
+    @Override
+    protected Map<String, String> extraProperties() {
+        return Map.of("agent.fixed-now", "2026-10-15T12:00:00Z");
+    }
+
+    private String resource(String account) {
+        FakeSlurm.Acct a = new FakeSlurm.Acct();
+        a.parent = "hpc_climate";
+        a.limits.put("cpu", "600000");
+        a.limits.put("mem", "614400");
+        slurm.accounts.put(account, a);
+        return waldur.addResource(offering, project, account, account, "OK", account, Map.of("cpu", 10, "mem", 10));
+    }
+
+    private List<Map<String, Object>> usages(String resource, String period) {
+        return waldur.componentUsages(resource).stream().filter(u -> period.equals(u.get("billing_period"))).toList();
+    }
+
+    private static double amount(List<Map<String, Object>> rows, String type) {
+        return rows.stream().filter(r -> type.equals(r.get("type"))).mapToDouble(r -> ((Number) r.get("usage")).doubleValue()).findFirst().orElse(-1);
+    }
+
+    @Test
+    void workedExampleReachesWaldurAsMonthTotalsAndPerUserUsages() throws Exception {
+        String alloc = resource("hpc_alloc1");
+        String aliceUser = waldur.addUser("alice", "Alice");
+        String aliceOfferingUser = waldur.addOfferingUser(offering, aliceUser, "alice", "OK");
+        slurm.sacctRows.put("2026-10", List.of(
+                "hpc_alloc1|billing=4,cpu=4,mem=16000M,node=1|01:02:03|alice",
+                "hpc_alloc1|billing=4,cpu=4,mem=16000M,node=1|1-02:03:04|bob"));
+
+        cycle("report");
+
+        List<Map<String, Object>> october = usages(alloc, "2026-10-01");
+        assertEquals(0.11, amount(october, "cpu"), 1e-9);
+        assertEquals(423.21, amount(october, "mem"), 1e-9);
+        List<Map<String, Object>> september = usages(alloc, "2026-09-01");
+        assertEquals(0.0, amount(september, "cpu"), 1e-9, "a month without jobs is reported as zero");
+        // the set_usage payload as sent
+        String body = waldur.requests().stream().filter(r -> r.path().endsWith("/set_usage/") && r.body().contains("2026-10-01"))
+                .findFirst().orElseThrow().body();
+        assertTrue(body.contains("\"amount\":\"0.11\"") && body.contains("\"amount\":\"423.21\""), body);
+        assertTrue(body.contains("\"date\":\"2026-10-01T00:00Z\"") || body.contains("\"date\":\"2026-10-01T00:00:00Z\""), body);
+        // per user: alice with her offering user's URL, bob (no offering user) by username only
+        List<Map<String, Object>> users = waldur.componentUserUsages(alloc).stream()
+                .filter(u -> "2026-10-01".equals(u.get("billing_period")) && "mem".equals(u.get("component_type"))).toList();
+        Map<String, Object> alice = users.stream().filter(u -> "alice".equals(u.get("username"))).findFirst().orElseThrow();
+        Map<String, Object> bob = users.stream().filter(u -> "bob".equals(u.get("username"))).findFirst().orElseThrow();
+        assertEquals(16.16, ((Number) alice.get("usage")).doubleValue(), 1e-9);
+        assertEquals(407.05, ((Number) bob.get("usage")).doubleValue(), 1e-9);
+        assertTrue(String.valueOf(alice.get("user")).endsWith(aliceOfferingUser + "/"), () -> "" + alice);
+        waldur.assertNoViolations();
+    }
+
+    @Test
+    void twoHundredResourcesCostOneSacctPerMonthAndOneSacctmgr() throws Exception {
+        List<String> resources = new ArrayList<>();
+        List<String> rows = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            resources.add(resource("hpc_r" + i));
+            rows.add("hpc_r" + i + "|cpu=2,mem=1000M|00:30:00|alice");
+        }
+        slurm.sacctRows.put("2026-10", rows);
+
+        cycle("report");
+
+        assertEquals(2, slurm.count("sacct"), "one sacct per reporting month");
+        assertEquals(1, slurm.count("sacctmgr"), "one association read for all limits");
+        for (String r : resources) {
+            assertEquals(0.00, amount(usages(r, "2026-10-01"), "cpu"), 1e-9); // 60 cpu-min / 60000 rounds to 0.00
+            assertEquals(0.49, amount(usages(r, "2026-10-01"), "mem"), 1e-9); // 1000 MB × 30 min / 61440 = 0.488
+        }
+        waldur.assertNoViolations();
+    }
+
+    @Test
+    void unchangedMonthsAreNotResentAndLowerValuesAreRefused() throws Exception {
+        String alloc = resource("hpc_alloc1");
+        slurm.sacctRows.put("2026-10", List.of("hpc_alloc1|cpu=1000|10:00:00|alice"));
+        cycle("report");
+        long first = waldur.count("POST", ".*/set_usage/");
+        assertEquals(2, first, "both months sent once");
+
+        cycle("report");
+        assertEquals(first, waldur.count("POST", ".*/set_usage/"), "nothing changed: nothing sent");
+
+        slurm.sacctRows.put("2026-10", List.of("hpc_alloc1|cpu=1000|05:00:00|alice"));
+        cycle("report");
+        assertEquals(first, waldur.count("POST", ".*/set_usage/"), "a lower month total is an anomaly, not sent");
+        assertEquals(10.0, amount(usages(alloc, "2026-10-01"), "cpu"), 1e-9);
+        waldur.assertNoViolations();
+    }
+
+    @Test
+    void aCycleMissedWhileWaldurWasDownIsMadeGoodByTheNext() throws Exception {
+        String alloc = resource("hpc_alloc1");
+        slurm.sacctRows.put("2026-10", List.of("hpc_alloc1|cpu=1000|01:00:00|alice"));
+        waldur.setDown(true);
+        cycle("report");
+        assertTrue(waldur.componentUsages(alloc).isEmpty());
+
+        waldur.setDown(false);
+        slurm.sacctRows.put("2026-10", List.of("hpc_alloc1|cpu=1000|01:00:00|alice", "hpc_alloc1|cpu=1000|02:00:00|bob"));
+        cycle("report");
+        assertEquals(3.0, amount(usages(alloc, "2026-10-01"), "cpu"), 1e-9, "3000 cpu-hours = 3 k-Hours, recomputed from SLURM");
+        waldur.assertNoViolations();
+    }
+
+    @Test
+    void limitsThatDifferInSlurmAreSentBack() throws Exception {
+        String alloc = resource("hpc_alloc1");
+        slurm.accounts.get("hpc_alloc1").limits.put("cpu", "1200000");
+
+        cycle("report");
+
+        assertEquals(Map.of("cpu", 20, "mem", 10), waldur.resource(alloc).get("limits"));
+        waldur.assertNoViolations();
+    }
+}

@@ -1,0 +1,130 @@
+package org.waldur.agent.accounting;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ReportingPeriodsTest {
+
+    private static ZonedDateTime at(String localDateTime, String zone) {
+        return ZonedDateTime.of(LocalDateTime.parse(localDateTime), ZoneId.of(zone));
+    }
+
+    private static void assertPeriod(ReportingPeriod p, String month, String start, String end, String waldurDate,
+                                     boolean current) {
+        assertEquals(YearMonth.parse(month), p.month());
+        assertEquals(LocalDate.parse(month + "-01"), p.billingPeriod());
+        assertEquals(start, p.sacctStart());
+        assertEquals(end, p.sacctEnd());
+        assertEquals(OffsetDateTime.parse(waldurDate), p.waldurDate());
+        assertEquals(waldurDate, p.waldurDate().toString()); // the offset itself, not just the instant
+        assertEquals(current, p.current());
+    }
+
+    @Test
+    void defaultTwoPeriodsInTallinnAcrossTheAutumnClockChange() {
+        List<ReportingPeriod> periods = ReportingPeriods.of(at("2026-11-22T14:00:00", "Europe/Tallinn"), 2);
+        assertEquals(2, periods.size());
+        // clocks go back on 2026-10-25: October starts in summer time, November in winter time
+        assertPeriod(periods.get(0), "2026-10", "2026-10-01T00:00:00", "2026-10-31T23:59:59",
+                "2026-10-01T00:00+03:00", false);
+        assertPeriod(periods.get(1), "2026-11", "2026-11-01T00:00:00", "2026-11-30T23:59:59",
+                "2026-11-01T00:00+02:00", true);
+    }
+
+    @Test
+    void lastSecondOfAMonthInNewYorkIsStillThatMonthThoughUtcIsNot() {
+        ZonedDateTime now = at("2026-02-28T23:59:59", "America/New_York"); // 2026-03-01T04:59:59Z
+        List<ReportingPeriod> periods = ReportingPeriods.of(now, 2);
+        assertPeriod(periods.get(0), "2026-01", "2026-01-01T00:00:00", "2026-01-31T23:59:59",
+                "2026-01-01T00:00-05:00", false);
+        assertPeriod(periods.get(1), "2026-02", "2026-02-01T00:00:00", "2026-02-28T23:59:59",
+                "2026-02-01T00:00-05:00", true);
+    }
+
+    @Test
+    void firstSecondOfAMonthInNewYorkStartsTheNewMonth() {
+        List<ReportingPeriod> periods = ReportingPeriods.of(at("2026-03-01T00:00:00", "America/New_York"), 2);
+        assertEquals(YearMonth.of(2026, 2), periods.get(0).month());
+        // spring-forward on 2026-03-08 lies inside March; March 1st is still standard time
+        assertPeriod(periods.get(1), "2026-03", "2026-03-01T00:00:00", "2026-03-31T23:59:59",
+                "2026-03-01T00:00-05:00", true);
+    }
+
+    @Test
+    void twelveMonthsInAucklandOldestFirstWithBothClockChanges() {
+        List<ReportingPeriod> periods = ReportingPeriods.of(at("2026-04-01T00:00:00", "Pacific/Auckland"), 12);
+        assertEquals(12, periods.size());
+        for (int i = 0; i < 12; i++) {
+            assertEquals(YearMonth.of(2025, 5).plusMonths(i), periods.get(i).month());
+            assertEquals(i == 11, periods.get(i).current());
+        }
+        // NZ summer time from 2025-09-28 to 2026-04-05
+        assertPeriod(periods.get(0), "2025-05", "2025-05-01T00:00:00", "2025-05-31T23:59:59",
+                "2025-05-01T00:00+12:00", false);
+        assertPeriod(periods.get(4), "2025-09", "2025-09-01T00:00:00", "2025-09-30T23:59:59",
+                "2025-09-01T00:00+12:00", false);
+        assertPeriod(periods.get(5), "2025-10", "2025-10-01T00:00:00", "2025-10-31T23:59:59",
+                "2025-10-01T00:00+13:00", false);
+        assertPeriod(periods.get(9), "2026-02", "2026-02-01T00:00:00", "2026-02-28T23:59:59",
+                "2026-02-01T00:00+13:00", false);
+        assertPeriod(periods.get(11), "2026-04", "2026-04-01T00:00:00", "2026-04-30T23:59:59",
+                "2026-04-01T00:00+13:00", true);
+    }
+
+    @Test
+    void halfHourOffsetAndLeapFebruaryInKolkata() {
+        List<ReportingPeriod> periods = ReportingPeriods.of(at("2024-02-29T23:59:59", "Asia/Kolkata"), 1);
+        assertEquals(1, periods.size());
+        assertPeriod(periods.get(0), "2024-02", "2024-02-01T00:00:00", "2024-02-29T23:59:59",
+                "2024-02-01T00:00+05:30", true);
+    }
+
+    @Test
+    void februaryLengthFollowsTheGregorianLeapRules() {
+        assertEquals("2028-02-29T23:59:59", ReportingPeriods.of(at("2028-02-10T12:00:00", "UTC"), 1).get(0).sacctEnd());
+        assertEquals("2100-02-28T23:59:59", ReportingPeriods.of(at("2100-02-10T12:00:00", "UTC"), 1).get(0).sacctEnd());
+        assertEquals("2000-02-29T23:59:59", ReportingPeriods.of(at("2000-03-10T12:00:00", "UTC"), 2).get(0).sacctEnd());
+    }
+
+    @Test
+    void periodsCrossTheYearBoundary() {
+        List<ReportingPeriod> periods = ReportingPeriods.of(at("2027-01-01T00:00:00", "Europe/Tallinn"), 3);
+        assertEquals(List.of(YearMonth.of(2026, 11), YearMonth.of(2026, 12), YearMonth.of(2027, 1)),
+                periods.stream().map(ReportingPeriod::month).toList());
+        assertEquals("2026-12-31T23:59:59", periods.get(1).sacctEnd());
+    }
+
+    @Test
+    void midnightThatDoesNotExistStillReadsAsTheFirstAtMidnight() {
+        // Africa/Cairo jumped from 00:00 +02:00 to 01:00 +03:00 on 2014-08-01
+        ReportingPeriod august = ReportingPeriods.of(at("2014-08-15T12:00:00", "Africa/Cairo"), 1).get(0);
+        assertPeriod(august, "2014-08", "2014-08-01T00:00:00", "2014-08-31T23:59:59", "2014-08-01T00:00+02:00", true);
+    }
+
+    @Test
+    void atLeastOnePeriod() {
+        assertThrows(IllegalArgumentException.class, () -> ReportingPeriods.of(at("2026-11-22T14:00:00", "UTC"), 0));
+    }
+
+    @Test
+    void sameMonthIsJudgedInTheFirstArgumentsZone() {
+        ZonedDateTime lastSecond = at("2026-02-28T23:59:59", "America/New_York");
+        assertTrue(ReportingPeriods.sameMonth(lastSecond, at("2026-02-01T00:00:00", "America/New_York")));
+        assertFalse(ReportingPeriods.sameMonth(lastSecond, lastSecond.plusSeconds(1)));
+        // the same instant written in UTC is already March there, but the agent's zone decides
+        assertTrue(ReportingPeriods.sameMonth(lastSecond, lastSecond.withZoneSameInstant(ZoneId.of("UTC"))));
+        assertFalse(ReportingPeriods.sameMonth(lastSecond, at("2025-02-15T12:00:00", "America/New_York")));
+    }
+}
