@@ -147,10 +147,19 @@ public final class MembershipSteps {
         return new SlurmCommands(o.slurm()).activeJobs(user, w.account);
     }
 
-    /** Whether squeue lists jobs; when squeue itself failed we cannot tell, so scancel runs anyway (harmless). */
-    public boolean hasJobs(@Body SlurmResult r, Exchange exchange) {
+    /**
+     * Whether squeue lists jobs of the user under the account. When squeue fails — typically a SLURM user unknown to
+     * Linux ("Invalid user"), who cannot have jobs — the removal goes ahead: sacctmgr itself refuses to remove an
+     * association with active jobs, and that refusal only postpones the removal to the next cycle.
+     */
+    public boolean hasJobs(@Body SlurmResult r, @ExchangeProperty("work") MembershipWork w, @ExchangeProperty("user") String user,
+                           Exchange exchange) {
         exchange.setProperty("jobPolls", 0);
-        return !r.succeeded() || !jobIds(r).isEmpty();
+        if (!r.succeeded()) {
+            LOG.info("{}: cannot list the jobs of {} ({}); removing the association directly", w, user, r.message());
+            return false;
+        }
+        return !jobIds(r).isEmpty();
     }
 
     public SlurmCommand cancelCommand(@ExchangeProperty("work") MembershipWork w, @ExchangeProperty("user") String user,
@@ -209,7 +218,10 @@ public final class MembershipSteps {
     }
 
     public void qosApplied(@Body SlurmResult r, @ExchangeProperty("work") MembershipWork w) {
-        if (r.succeeded()) {
+        if (r.succeeded() && (r.stdout() + r.stderr()).contains("don't have access to their default qos")) {
+            w.problem("SLURM left the QoS of " + w.account + " unchanged: its associations have a default QoS outside "
+                    + w.qosTarget + " (" + r.message() + ")");
+        } else if (r.succeeded()) {
             w.qos = w.qosTarget;
         } else {
             w.problem("setting QoS " + w.qosTarget + " on " + w.account + ": " + r.message());

@@ -145,6 +145,45 @@ class MembershipSyncRouteTest extends AgentRouteTestSupport {
     }
 
     @Test
+    void aStaleUserUnknownToLinuxIsRemovedWithoutScancel() throws Exception {
+        String p = project("p");
+        String r = allocation(p, "r1", "ghost");
+        slurm.failWhen(argv -> argv.get(0).endsWith("squeue"));
+
+        cycle("membership-sync");
+
+        assertEquals(Set.of(), users("hpc_r1"));
+        assertEquals(0, slurm.count("scancel"), "squeue failed (Invalid user): sacctmgr's own job check guards the removal");
+        assertEquals("OK", state(r));
+        waldur.assertNoViolations();
+    }
+
+    @Test
+    void aQosChangeSlurmSilentlyIgnoresErrsTheResourceInsteadOfReportingTheWrongQos() throws Exception {
+        String p = project("p");
+        String r = allocation(p, "r1");
+        waldur.setResourceFlags(r, true, false, false);
+        getMockEndpoint("mock:exec:slurm").whenAnyExchangeReceived(ex -> {
+            @SuppressWarnings("unchecked")
+            List<String> args = ex.getMessage().getHeader("CamelExecCommandArgs", List.class);
+            if (args.contains("modify")) {
+                slurm.calls.add(args);
+                ex.getMessage().setHeader("CamelExecExitValue", 0);
+                ex.getMessage().setBody("");
+                ex.getMessage().setHeader("CamelExecStderr", " These associations don't have access to their default qos.\n");
+            } else {
+                slurm.process(ex);
+            }
+        });
+        template.sendBody("direct:membership-sync-cycle", null);
+
+        assertEquals("Erred", state(r));
+        assertTrue(((String) waldur.resource(r).get("error_message")).contains("left the QoS of hpc_r1 unchanged"));
+        assertEquals(Map.of("qos", "normal"), waldur.resource(r).get("backend_metadata"), "what SLURM really has, not 'paused'");
+        waldur.assertNoViolations();
+    }
+
+    @Test
     void aStaleUserWithoutJobsIsRemovedWithoutScancel() throws Exception {
         String p = project("p");
         allocation(p, "r1", "zed");
