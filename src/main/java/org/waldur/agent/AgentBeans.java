@@ -36,6 +36,8 @@ public class AgentBeans implements CamelConfiguration {
     /** Set by {@link App} before the context starts: what --once waits for, and how to stop. */
     static volatile Set<Mode> onceModes = EnumSet.noneOf(Mode.class);
     static volatile Runnable onAllCyclesDone;
+    /** The tracker of the running agent, for App's exit code after the context is gone. */
+    static volatile CycleTracker tracker;
 
     private AgentConfig config;
 
@@ -49,7 +51,8 @@ public class AgentBeans implements CamelConfiguration {
 
     @BindToRegistry("cycles")
     public CycleTracker cycles(@PropertyInject(value = "agent.config-file", defaultValue = "") String file) {
-        return new CycleTracker(agentConfig(file), onceModes, onAllCyclesDone);
+        tracker = new CycleTracker(agentConfig(file), onceModes, onAllCyclesDone);
+        return tracker;
     }
 
     @BindToRegistry("slurmExec")

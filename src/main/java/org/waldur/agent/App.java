@@ -126,8 +126,7 @@ public final class App implements Callable<Integer> {
         if (main.getExitCode() != 0) {
             return main.getExitCode();
         }
-        CycleTracker tracker = main.getCamelContext() == null ? null
-                : main.getCamelContext().getRegistry().lookupByNameAndType("cycles", CycleTracker.class);
+        CycleTracker tracker = AgentBeans.tracker;
         return (once || homedirsOnly) && tracker != null && tracker.failures() > 0 ? 1 : 0;
     }
 

@@ -16,8 +16,8 @@ import java.util.List;
  * Streams {@code sacct --parsable2 --noheader --format=Account,<ReqTRES|AllocTRES>,Elapsed,User} output into a
  * {@link UsageAggregator}: usage = TRES amount × Elapsed for every configured TRES (site-agent-behaviour.md §7.2).
  *
- * <p>Constant memory: one fixed character buffer, no String per row (fields are char ranges; Strings are created
- * only for a new (account, user) pair or a rare decimal TRES value). A line that is not exactly four fields with a
+ * <p>Constant memory: one fixed character buffer and no object per row — fields are char ranges, a new (account,
+ * user) pair is copied into the aggregator's table, and only a rare decimal TRES value becomes a String. A line that is not exactly four fields with a
  * valid Elapsed — a description continued on the next line, a truncated last line, a {@code |} inside a field,
  * {@code INVALID}/{@code UNLIMITED} — is skipped and counted, never fatal: one bad line must not stop billing.
  * Which TRES column was asked for (requested or allocated) makes no difference here.

@@ -36,6 +36,7 @@ public final class OrderPlanner {
     private final Consumer<String> warn;
     private final List<OrderWork> works = new ArrayList<>();
     private final Set<String> warnedTres = new LinkedHashSet<>();
+    private final Set<String> defaultAssociations = new LinkedHashSet<>();
 
     public OrderPlanner(OfferingConfig offering, AssociationSnapshot snapshot, Set<String> knownTres, Consumer<String> warn) {
         this.offering = offering;
@@ -81,6 +82,7 @@ public final class OrderPlanner {
         for (String user : usernames(team)) {
             if (existing == null || !existing.users().contains(user)) {
                 changes.user(user, account, defaultAccount(account));
+                needsDefaultAssociation(user);
             }
         }
         OrderWork w = new OrderWork(order, resource, OrderWork.Kind.CREATE, account, needsBackendId, changes);
@@ -146,6 +148,26 @@ public final class OrderPlanner {
             }
         }
         return all;
+    }
+
+    /**
+     * Users who need an association with {@code default_account} first (policy {@code common}). sacctmgr load
+     * makes a new user's first account their default and ignores any other DefaultAccount, so — as the
+     * reference's {@code add user … DefaultAccount=D} does — the association with D is added before the load,
+     * in one {@code add user u1,u2,… account=D}.
+     */
+    public List<String> defaultAssociations() {
+        return List.copyOf(defaultAssociations);
+    }
+
+    private void needsDefaultAssociation(String user) {
+        if (!"common".equals(s.defaultAccountPolicy())) {
+            return;
+        }
+        AssociationSnapshot.Account d = snapshot.get(s.defaultAccount());
+        if (d == null || !d.users().contains(user)) {
+            defaultAssociations.add(user);
+        }
     }
 
     /** Allocation accounts of ready Terminate orders (their jobs are cancelled before removal). */

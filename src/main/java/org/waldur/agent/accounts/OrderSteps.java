@@ -126,6 +126,14 @@ public final class OrderSteps {
         return ids.isEmpty() ? null : new SlurmCommands(o.slurm()).cancelJobs(ids);
     }
 
+    public boolean hasDefaultAssociations(@ExchangeProperty("planner") OrderPlanner planner) {
+        return !planner.defaultAssociations().isEmpty();
+    }
+
+    public SlurmCommand defaultAssociationsCommand(@ExchangeProperty("planner") OrderPlanner planner, @ExchangeProperty("offering") OfferingConfig o) {
+        return new SlurmCommands(o.slurm()).addUsers(planner.defaultAssociations(), o.slurm().defaultAccount(), null, List.of());
+    }
+
     public boolean hasChanges(@ExchangeProperty("planner") OrderPlanner planner) {
         return !planner.batch().isEmpty();
     }

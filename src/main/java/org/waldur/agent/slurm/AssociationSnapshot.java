@@ -55,10 +55,13 @@ public final class AssociationSnapshot {
                 a.userQos.put(user.toLowerCase(), f.length > 5 ? f[5] : "");
             }
         }
+        // Only accounts with an association on this cluster count: a cluster-scoped removal leaves the account
+        // record itself in slurmdbd (other clusters may still use it), and such a record is not a child anymore.
         for (String line : lines(accountList)) {
             String[] f = line.split("\\|", -1);
-            if (f.length >= 2 && !f[0].isEmpty()) {
-                s.accounts.computeIfAbsent(f[0].toLowerCase(), Account::new).organization = f[1].toLowerCase();
+            Account a = f.length >= 2 ? s.accounts.get(f[0].toLowerCase()) : null;
+            if (a != null) {
+                a.organization = f[1].toLowerCase();
             }
         }
         return s;

@@ -122,11 +122,11 @@ class SlurmCommandsTest {
                 sandbox|hpc_a|hpc_p||cpu=600000,mem=614400M|normal
                 sandbox|hpc_a||alice||normal
                 sandbox|hpc_old|root||cpu=5|normal
-                """, "root|root\nhpc_p|hpc_p\nhpc_a|hpc_p\nhpc_old|hpc_p\n");
+                """, "root|root\nhpc_p|hpc_p\nhpc_a|hpc_p\nhpc_old|hpc_p\nhpc_gone|hpc_p\n");
         assertEquals("hpc_p", s.get("hpc_a").parent);
         assertEquals("cpu=600000,mem=614400M", s.get("hpc_a").grpTresMins);
         assertEquals(List.of("alice"), List.copyOf(s.get("hpc_a").users()));
-        assertEquals(List.of("hpc_a", "hpc_old"), List.copyOf(s.children("hpc_p")), "0.2.x allocations sit under root, linked by organization");
+        assertEquals(List.of("hpc_a", "hpc_old"), List.copyOf(s.children("hpc_p")), "0.2.x allocations sit under root, linked by organization; a record left by a cluster-scoped removal is no child");
         assertEquals("sandbox", s.singleCluster());
     }
 
