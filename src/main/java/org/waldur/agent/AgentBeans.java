@@ -13,6 +13,8 @@ import org.waldur.agent.accounts.OrderSteps;
 import org.waldur.agent.config.AgentConfig;
 import org.waldur.agent.config.ConfigResolver;
 import org.waldur.agent.config.Mode;
+import org.waldur.agent.membership.HomeDirs;
+import org.waldur.agent.membership.MembershipSteps;
 import org.waldur.agent.slurm.FileBackedExecutor;
 import org.waldur.agent.slurm.SlurmExec;
 import org.waldur.agent.waldur.LinkPager;
@@ -71,6 +73,12 @@ public class AgentBeans implements CamelConfiguration {
     @BindToRegistry("orderSteps")
     public OrderSteps orderSteps() {
         return new OrderSteps();
+    }
+
+    /** With the home directories made or found, remembered for the life of the process (gh-15). */
+    @BindToRegistry("membershipSteps")
+    public MembershipSteps membershipSteps(@PropertyInject(value = "agent.membership-sync.job-wait-polls", defaultValue = "15") int polls) {
+        return new MembershipSteps(new HomeDirs(), polls);
     }
 
     @BindToRegistry("reportSteps")

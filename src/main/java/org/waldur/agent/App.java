@@ -19,7 +19,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
-/** The command line of the reference agent ({@code -m}, {@code -c}) plus {@code --routes}, {@code --once}, {@code --dry-run}. */
+/**
+ * The command line of the reference agent ({@code -m}, {@code -c}) plus {@code --routes}, {@code --once}, {@code --dry-run},
+ * and the one-shot {@code create-homedirs} command (the reference's {@code waldur_site_create_homedirs}).
+ */
 @Command(name = "waldur-camel-agent", mixinStandardHelpOptions = true, versionProvider = App.Version.class,
         description = "Connects a SLURM cluster to Waldur: order_process, report, membership_sync.")
 public final class App implements Callable<Integer> {
@@ -29,22 +32,35 @@ public final class App implements Callable<Integer> {
                     + "(default: from WALDUR_SYNC_DIRECTION, else order_process)")
     List<String> modes = new ArrayList<>();
 
-    @Option(names = {"-c", "--config-file"}, paramLabel = "PATH",
+    @Option(names = {"-c", "--config-file"}, paramLabel = "PATH", scope = CommandLine.ScopeType.INHERIT,
             description = "waldur-site-agent-config.yaml (default: that name in the working directory, "
                     + "unless 0.2.x environment variables configure the agent)")
     String configFile;
 
-    @Option(names = "--routes", paramLabel = "DIR", description = "directory of the YAML routes (default: routes/ beside the launcher)")
+    @Option(names = "--routes", paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,
+            description = "directory of the YAML routes (default: routes/ beside the launcher)")
     Path routes;
 
     @Option(names = "--once", description = "run one cycle of each selected mode and exit; non-zero if any item failed")
     boolean once;
 
-    @Option(names = "--dry-run", description = "log mutating SLURM commands and Waldur writes instead of running them; reads still run")
+    @Option(names = "--dry-run", scope = CommandLine.ScopeType.INHERIT,
+            description = "log mutating SLURM commands and Waldur writes instead of running them; reads still run")
     boolean dryRun;
 
     @Option(names = "--reload-routes", description = "reload routes when a file in the routes directory changes (development)")
     boolean reload;
+
+    /** Set by the create-homedirs subcommand: run that one pass instead of the modes. */
+    boolean homedirsOnly;
+
+    @Command(name = "create-homedirs", mixinStandardHelpOptions = true,
+            description = "Create the missing home directories (mkhomedir_helper) of every member of every resource "
+                    + "of the membership_sync offerings once, then exit; non-zero if any failed.")
+    int createHomedirs() throws Exception {
+        homedirsOnly = true;
+        return call();
+    }
 
     public static void main(String[] args) {
         CommandLine cli = new CommandLine(new App());
@@ -87,9 +103,13 @@ public final class App implements Callable<Integer> {
         main.addOverrideProperty("agent.config-file", configFile == null ? "" : configFile);
         main.addOverrideProperty("agent.dry-run", Boolean.toString(dryRun));
         main.addOverrideProperty("agent.repeat-count", once ? "1" : "0");
+        main.addOverrideProperty("agent.create-homedirs.enabled", Boolean.toString(homedirsOnly));
+        if (homedirsOnly) {
+            selected = EnumSet.of(Mode.MEMBERSHIP_SYNC);
+        }
         main.addOverrideProperty("logging.level.root", config.logLevel());
         for (Mode m : Mode.values()) {
-            main.addOverrideProperty("agent." + m.routeName() + ".enabled", Boolean.toString(selected.contains(m)));
+            main.addOverrideProperty("agent." + m.routeName() + ".enabled", Boolean.toString(!homedirsOnly && selected.contains(m)));
             main.addOverrideProperty("agent." + m.routeName() + ".period-ms",
                     Long.toString(Math.max(1000L, Math.round(config.periodMinutes().get(m) * 60_000))));
         }
@@ -98,7 +118,7 @@ public final class App implements Callable<Integer> {
             main.addOverrideProperty("camel.main.routes-reload-directory", routeDir.toAbsolutePath().toString());
             main.addOverrideProperty("camel.main.routes-reload-pattern", "*.yaml");
         }
-        if (once) {
+        if (once || homedirsOnly) {
             AgentBeans.onceModes = selected;
             AgentBeans.onAllCyclesDone = main::completed;
         }
@@ -107,7 +127,7 @@ public final class App implements Callable<Integer> {
             return main.getExitCode();
         }
         CycleTracker tracker = AgentBeans.tracker;
-        return once && tracker != null && tracker.failures() > 0 ? 1 : 0;
+        return (once || homedirsOnly) && tracker != null && tracker.failures() > 0 ? 1 : 0;
     }
 
     /** routes/ beside the launcher's distribution (AGENT_HOME), else routes/ in the working directory. */

@@ -225,11 +225,7 @@ public final class OrderPlanner {
     }
 
     private String defaultAccount(String allocation) {
-        return switch (s.defaultAccountPolicy()) {
-            case "individual" -> allocation;
-            case "none" -> null;
-            default -> s.defaultAccount();
-        };
+        return s.defaultAccountFor(allocation);
     }
 
     private Map<String, Long> known(Map<String, Long> limits) {

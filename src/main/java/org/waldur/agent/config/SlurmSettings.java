@@ -35,6 +35,19 @@ public record SlurmSettings(
         int allocationNameMaxLen,
         UsageBasis usageBasis) {
 
+    /**
+     * {@code DefaultAccount=} for a user association with {@code allocation}: the configured default account
+     * ({@code common}), the allocation itself ({@code individual}) or none at all ({@code none}: sacctmgr picks one
+     * for new users and leaves existing users alone).
+     */
+    public String defaultAccountFor(String allocation) {
+        return switch (defaultAccountPolicy == null ? "common" : defaultAccountPolicy) {
+            case "individual" -> allocation;
+            case "none" -> null;
+            default -> defaultAccount;
+        };
+    }
+
     /** What a job is charged for: what it asked for (the reference agent) or what SLURM allocated. */
     public enum UsageBasis { REQUESTED, ALLOCATED }
 }

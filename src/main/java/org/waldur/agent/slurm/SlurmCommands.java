@@ -89,8 +89,13 @@ public final class SlurmCommands {
         return modifyAccount(account, "GrpTRESMins=" + TresString.format(grpTresMins));
     }
 
+    /**
+     * The account's QoS list becomes exactly {@code qos} (on its user associations too), and so does its DefaultQOS:
+     * with a DefaultQOS outside the new list sacctmgr changes nothing yet exits 0 (slurm-sandbox FINDINGS §5), and
+     * without one a job asking for no QoS would not land on the only QoS it may use.
+     */
     public SlurmCommand setQos(String account, String qos) {
-        return modifyAccount(account, "qos=" + SlurmNames.account(qos));
+        return modifyAccount(account, "qos=" + SlurmNames.account(qos), "defaultqos=" + qos);
     }
 
     /** Several users to one account in one process: {@code add user a,b account=X …}. */
@@ -143,13 +148,13 @@ public final class SlurmCommands {
 
     // ---- plumbing ----------------------------------------------------------------------------------------
 
-    private SlurmCommand modifyAccount(String account, String setting) {
+    private SlurmCommand modifyAccount(String account, String... settingsToSet) {
         List<String> args = new ArrayList<>(List.of("modify", "account", "where", "name=" + SlurmNames.account(account)));
         if (settings.clusterName() != null) {
             args.add("cluster=" + settings.clusterName());
         }
         args.add("set");
-        args.add(setting);
+        args.addAll(List.of(settingsToSet));
         return new SlurmCommand(prefixed(bin("sacctmgr"), concat(SACCTMGR_FLAGS, args)), true, null);
     }
 

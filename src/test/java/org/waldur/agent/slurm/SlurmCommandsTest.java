@@ -35,6 +35,20 @@ class SlurmCommandsTest {
     }
 
     @Test
+    void qosSetsTheListAndTheDefaultSoAStaleDefaultCannotSilentlyBlockIt() {
+        SlurmCommands c = new SlurmCommands(settings("sandbox", List.of()));
+        assertEquals(List.of("/usr/bin/sacctmgr", "--parsable2", "--noheader", "--immediate", "modify", "account", "where",
+                "name=hpc_a", "cluster=sandbox", "set", "qos=paused", "defaultqos=paused"), c.setQos("hpc_a", "paused").argv());
+        assertEquals(List.of("/usr/bin/squeue", "--clusters=sandbox", "-h", "-u", "zed", "-A", "hpc_a", "-o", "%A"),
+                c.activeJobs("zed", "hpc_a").argv());
+        assertEquals(List.of("/usr/bin/sacctmgr", "--parsable2", "--noheader", "--immediate", "show", "association", "where",
+                "account=hpc_a,hpc_b", "format=Cluster,Account,ParentName,User,GrpTRESMins,QOS", "cluster=sandbox"),
+                c.associations(List.of("hpc_a", "hpc_b")).argv());
+        assertEquals(List.of("/usr/bin/sacctmgr", "--parsable2", "--noheader", "--immediate", "remove", "user", "where",
+                "name=zed", "and", "account=hpc_a", "cluster=sandbox"), c.removeUser("zed", "hpc_a").argv());
+    }
+
+    @Test
     void dockerPrefixWrapsEveryCommandIncludingHomeDirectories() {
         SlurmCommands c = new SlurmCommands(settings(null, List.of("docker", "exec", "slurmctld")));
         assertEquals(List.of("docker", "exec", "slurmctld", "/usr/bin/sacctmgr", "--parsable2", "--noheader", "--immediate", "list", "tres"), c.listTres().argv());

@@ -300,6 +300,12 @@ public final class FakeSlurm implements Processor {
 
     private String[] removeUser(List<String> a) {
         Map<String, String> kv = kv(a);
+        for (String job : runningJobs) {
+            String[] f = job.split("\\|");
+            if (f[1].equals(kv.get("account")) && f[2].equals(kv.get("name"))) {
+                return new String[]{"1", " Error with request: Job(s) active, cancel job(s) before remove\n  JobID = " + f[0] + "\n"};
+            }
+        }
         Acct acc = accounts.get(kv.get("account"));
         return acc != null && acc.users.remove(kv.get("name")) ? ok(" Deleting users...\n") : new String[]{"1", " Nothing deleted\n"};
     }

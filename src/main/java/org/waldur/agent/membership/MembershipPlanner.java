@@ -1,0 +1,136 @@
+package org.waldur.agent.membership;
+
+import org.waldur.agent.config.SlurmSettings;
+import org.waldur.agent.slurm.AssociationSnapshot;
+import org.waldur.agent.slurm.SlurmNames;
+import org.waldur.agent.waldur.Resource;
+import org.waldur.agent.waldur.TeamMember;
+
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * Decides, for one resource, what its SLURM account must look like against the cycle's association snapshot
+ * (site-agent-behaviour.md §9). The Waldur team is the truth:
+ * <ul>
+ *   <li>wanted = offering usernames of team members whose offering user is OK (others are skipped, with the
+ *       reason logged);</li>
+ *   <li>add = wanted − present, stale = present − wanted — every SLURM member who is not wanted, not only those
+ *       Waldur still knows as offering users (upstream gh-13 left people who quit every project in place);</li>
+ *   <li>{@code restrict_member_access}: everyone goes, nobody is added;</li>
+ *   <li>QoS: {@code paused} → {@code qos_paused}, else {@code downscaled} → {@code qos_downscaled}, else
+ *       {@code qos_default}; a missing setting is this resource's problem only.</li>
+ * </ul>
+ * No Camel, no I/O: the routes run what it decides.
+ */
+public final class MembershipPlanner {
+    private final SlurmSettings s;
+    private final AssociationSnapshot snapshot;
+    private final Consumer<String> log;
+
+    public MembershipPlanner(SlurmSettings settings, AssociationSnapshot snapshot, Consumer<String> log) {
+        this.s = settings;
+        this.snapshot = snapshot;
+        this.log = log;
+    }
+
+    /** The SLURM account of a resource, or an exception naming why its backend_id cannot be one. */
+    public static String account(Resource r) {
+        return SlurmNames.account(r.backendId().trim());
+    }
+
+    public boolean accountExists(Resource r) {
+        return snapshot.exists(account(r));
+    }
+
+    public MembershipWork plan(Resource r, List<TeamMember> team) {
+        String account = account(r);
+        AssociationSnapshot.Account a = snapshot.get(account);
+        MembershipWork w = new MembershipWork(r, account, a == null);
+        if (a == null) {
+            return w;
+        }
+        Set<String> present = new TreeSet<>(a.users());
+        Set<String> wanted = r.restrictMemberAccess() ? Set.of() : wanted(r, team, w);
+        for (String u : new TreeSet<>(wanted)) {
+            (present.contains(u) ? w.existing : w.add).add(u);
+        }
+        for (String u : present) {
+            if (!wanted.contains(u)) {
+                w.stale.add(u);
+            }
+        }
+        if (r.restrictMemberAccess() && !w.stale.isEmpty()) {
+            log.accept(w + ": restrict_member_access is set; removing all " + w.stale.size() + " user(s)");
+        }
+        w.defaultAccount = s.defaultAccountFor(account);
+        w.partitions = s.defaultPartition() == null || s.defaultPartition().isBlank() ? List.of() : List.of(s.defaultPartition());
+        w.qos = a.qos == null ? "" : a.qos;
+        qos(r, w);
+        return w;
+    }
+
+    private Set<String> wanted(Resource r, List<TeamMember> team, MembershipWork w) {
+        return wanted(team, reason -> {
+            w.skipped.add(reason);
+            log.accept(w + ": " + reason);
+        });
+    }
+
+    /**
+     * Offering usernames of the members whose offering user is OK and whose name is safe for SLURM; every other
+     * member is reported to {@code skipped} with the reason.
+     */
+    public static Set<String> wanted(List<TeamMember> team, Consumer<String> skipped) {
+        Set<String> out = new LinkedHashSet<>();
+        for (TeamMember m : team == null ? List.<TeamMember>of() : team) {
+            String why = null;
+            String name = m.offeringUserUsername() == null ? "" : m.offeringUserUsername().trim();
+            if (name.isEmpty()) {
+                why = "has no offering username";
+            } else if (!"OK".equals(m.offeringUserState())) {
+                why = "offering user '" + name + "' is " + (m.offeringUserState() == null ? "missing" : m.offeringUserState()) + ", not OK";
+            } else if (!SlurmNames.isUser(name)) {
+                why = "offering username '" + name + "' is not a safe SLURM user name (" + SlurmNames.USER.pattern() + ")";
+            }
+            if (why == null) {
+                out.add(name);
+            } else {
+                skipped.accept("team member " + m.username() + " " + why + "; skipped");
+            }
+        }
+        return out;
+    }
+
+    private void qos(Resource r, MembershipWork w) {
+        String target;
+        String key;
+        if (r.paused()) {
+            target = s.qosPaused();
+            key = "paused, but qos_paused";
+        } else if (r.downscaled()) {
+            target = s.qosDownscaled();
+            key = "downscaled, but qos_downscaled";
+        } else {
+            target = s.qosDefault();
+            key = "neither paused nor downscaled, but qos_default";
+        }
+        if (target == null || target.isBlank()) {
+            w.problem("the resource is " + key + " is not configured; the QoS of " + w.account + " was not changed");
+        } else {
+            w.qosTarget = target;
+        }
+    }
+
+    /** A QoS list from SLURM ({@code normal} or {@code high,normal}) equals exactly one wanted QoS. */
+    static boolean sameQos(String current, String target) {
+        Set<String> now = Arrays.stream(current == null ? new String[0] : current.split(","))
+                .map(String::trim).filter(q -> !q.isEmpty()).map(String::toLowerCase).collect(Collectors.toSet());
+        return now.equals(Set.of(target.toLowerCase()));
+    }
+}

@@ -1,0 +1,350 @@
+package org.waldur.agent.membership;
+
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.http.base.HttpOperationFailedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.waldur.agent.config.OfferingConfig;
+import org.waldur.agent.slurm.AssociationSnapshot;
+import org.waldur.agent.slurm.SlurmCommand;
+import org.waldur.agent.slurm.SlurmCommands;
+import org.waldur.agent.slurm.SlurmExec;
+import org.waldur.agent.slurm.SlurmNames;
+import org.waldur.agent.slurm.SlurmResult;
+import org.waldur.agent.waldur.Resource;
+import org.waldur.agent.waldur.TeamMember;
+import org.waldur.agent.waldur.WaldurErrors;
+import org.waldur.agent.waldur.WaldurJson;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The steps routes/membership-sync.camel.yaml calls: reading Waldur answers, asking the {@link MembershipPlanner},
+ * building the SLURM commands of its plan and recording how each ended. Stateless apart from {@link HomeDirs};
+ * the cycle's state lives in the exchange properties {@code offering}, {@code resources}, {@code planner},
+ * {@code teams}, {@code tally} (per offering) and {@code resource}, {@code work}, {@code user} (per resource).
+ */
+public final class MembershipSteps {
+    private static final Logger LOG = LoggerFactory.getLogger("org.waldur.agent.membership");
+    /** One argument of the association read stays well below Linux's 128 KiB limit per argv element. */
+    static final int MAX_ACCOUNT_LIST_CHARS = 100_000;
+
+    private final HomeDirs homes;
+    private final int jobWaitPolls;
+
+    public MembershipSteps(HomeDirs homes, int jobWaitPolls) {
+        this.homes = homes;
+        this.jobWaitPolls = jobWaitPolls;
+    }
+
+    // ---- the offering ------------------------------------------------------------------------------------
+
+    /** Resources with a backend_id (the only ones SLURM can know); the cycle's shared state is set up here. */
+    public List<Resource> resources(@Body String json, Exchange exchange) {
+        List<Resource> all = WaldurJson.readList(json, Resource.class);
+        List<Resource> out = all.stream().filter(Resource::hasBackendId).toList();
+        LOG.info("{} resource(s) with a SLURM account to sync ({} without backend_id ignored)", out.size(), all.size() - out.size());
+        exchange.setProperty("teams", new ConcurrentHashMap<String, List<TeamMember>>());
+        exchange.setProperty("tally", new Tally());
+        exchange.setProperty("associationChunks", Collections.synchronizedList(new ArrayList<String>()));
+        return out;
+    }
+
+    /**
+     * The association reads for every account of the offering: one process, unless the account list would not
+     * fit in one argument. Resources whose backend_id is not a safe name are left out here and fail on their own.
+     */
+    public List<SlurmCommand> associationReads(@ExchangeProperty("resources") List<Resource> resources,
+                                               @ExchangeProperty("offering") OfferingConfig offering) {
+        Set<String> accounts = new TreeSet<>();
+        for (Resource r : resources) {
+            if (SlurmNames.isAccount(r.backendId().trim())) {
+                accounts.add(r.backendId().trim());
+            }
+        }
+        List<SlurmCommand> out = new ArrayList<>();
+        List<String> chunk = new ArrayList<>();
+        int chars = 0;
+        for (String a : accounts) {
+            if (!chunk.isEmpty() && chars + a.length() + 1 > MAX_ACCOUNT_LIST_CHARS) {
+                out.add(new SlurmCommands(offering.slurm()).associations(chunk));
+                chunk = new ArrayList<>();
+                chars = 0;
+            }
+            chunk.add(a);
+            chars += a.length() + 1;
+        }
+        if (!chunk.isEmpty()) {
+            out.add(new SlurmCommands(offering.slurm()).associations(chunk));
+        }
+        return out;
+    }
+
+    public void collectAssociations(@Body SlurmResult r, @ExchangeProperty("associationChunks") List<String> chunks) {
+        if (!r.succeeded()) {
+            throw new SlurmExec.SlurmReadException("sacctmgr show association failed: " + r.message());
+        }
+        chunks.add(r.stdout());
+    }
+
+    public void startPlan(Exchange exchange) {
+        OfferingConfig offering = exchange.getProperty("offering", OfferingConfig.class);
+        @SuppressWarnings("unchecked")
+        List<String> chunks = exchange.getProperty("associationChunks", List.class);
+        AssociationSnapshot snapshot = AssociationSnapshot.parse(String.join("\n", chunks), "");
+        exchange.setProperty("planner", new MembershipPlanner(offering.slurm(), snapshot, MembershipSteps::skipped));
+    }
+
+    public void summary(@ExchangeProperty("offering") OfferingConfig offering, @ExchangeProperty("tally") Tally tally) {
+        LOG.info("membership sync of {}: {}", offering.name(), tally);
+    }
+
+    // ---- one resource: Waldur ----------------------------------------------------------------------------
+
+    /**
+     * The team is read once per project and cycle; a resource whose members lose access, or whose account is
+     * missing, needs none. (The one-shot create-homedirs has no planner: it needs every team.)
+     */
+    public boolean needsTeam(@ExchangeProperty("resource") Resource r, @ExchangeProperty("teams") Map<String, List<TeamMember>> teams,
+                             @ExchangeProperty("planner") MembershipPlanner planner) {
+        return !r.restrictMemberAccess() && !teams.containsKey(projectKey(r)) && (planner == null || planner.accountExists(r));
+    }
+
+    public void keepTeam(@Body String json, @ExchangeProperty("resource") Resource r,
+                         @ExchangeProperty("teams") Map<String, List<TeamMember>> teams) {
+        teams.put(projectKey(r), WaldurJson.readList(json, TeamMember.class));
+    }
+
+    public void plan(Exchange exchange) {
+        Resource r = exchange.getProperty("resource", Resource.class);
+        MembershipPlanner planner = exchange.getProperty("planner", MembershipPlanner.class);
+        @SuppressWarnings("unchecked")
+        Map<String, List<TeamMember>> teams = exchange.getProperty("teams", Map.class);
+        MembershipWork w = planner.plan(r, r.restrictMemberAccess() ? List.of() : teams.getOrDefault(projectKey(r), List.of()));
+        exchange.setProperty("work", w);
+        if (w.accountMissing) {
+            tally(exchange).missing.incrementAndGet();
+            LOG.warn("{}: SLURM account {} does not exist; membership, QoS and home directories not synced "
+                    + "(recreate it, or correct the resource's backend_id in Waldur)", w, w.account);
+        } else if (!w.add.isEmpty() || !w.stale.isEmpty() || w.isQosChange()) {
+            LOG.info("{}: add {}, remove {}{}", w, w.add, w.stale, w.isQosChange() ? ", QoS " + w.qos + " -> " + w.qosTarget : "");
+        }
+    }
+
+    // ---- one resource: SLURM -----------------------------------------------------------------------------
+
+    public SlurmCommand userJobsCommand(@ExchangeProperty("work") MembershipWork w, @ExchangeProperty("user") String user,
+                                        @ExchangeProperty("offering") OfferingConfig o) {
+        return new SlurmCommands(o.slurm()).activeJobs(user, w.account);
+    }
+
+    /**
+     * Whether squeue lists jobs of the user under the account. When squeue fails — typically a SLURM user unknown to
+     * Linux ("Invalid user"), who cannot have jobs — the removal goes ahead: sacctmgr itself refuses to remove an
+     * association with active jobs, and that refusal only postpones the removal to the next cycle.
+     */
+    public boolean hasJobs(@Body SlurmResult r, @ExchangeProperty("work") MembershipWork w, @ExchangeProperty("user") String user,
+                           Exchange exchange) {
+        exchange.setProperty("jobPolls", 0);
+        if (!r.succeeded()) {
+            LOG.info("{}: cannot list the jobs of {} ({}); removing the association directly", w, user, r.message());
+            return false;
+        }
+        return !jobIds(r).isEmpty();
+    }
+
+    public SlurmCommand cancelCommand(@ExchangeProperty("work") MembershipWork w, @ExchangeProperty("user") String user,
+                                      @ExchangeProperty("offering") OfferingConfig o) {
+        LOG.info("{}: cancelling the jobs of {} before removing the association", w, user);
+        return new SlurmCommands(o.slurm()).cancelUserJobs(user, w.account);
+    }
+
+    /** Waiting for the jobs to end only makes sense when scancel really ran (not failed, not a dry run). */
+    public void cancelled(@Body SlurmResult r, @ExchangeProperty("work") MembershipWork w, @ExchangeProperty("user") String user,
+                          Exchange exchange) {
+        if (!r.succeeded()) {
+            w.problem("cancelling the jobs of " + user + " under " + w.account + ": " + r.message());
+        }
+        exchange.setProperty("jobsLeft", r.status() == SlurmResult.Status.OK);
+    }
+
+    /** After scancel: jobs still listed (completing) and polls left → wait and look again. */
+    public boolean stillRunning(@Body SlurmResult r, Exchange exchange) {
+        int polls = exchange.getProperty("jobPolls", 0, Integer.class) + 1;
+        exchange.setProperty("jobPolls", polls);
+        return r.succeeded() && !jobIds(r).isEmpty() && polls < jobWaitPolls;
+    }
+
+    public SlurmCommand removeCommand(@ExchangeProperty("work") MembershipWork w, @ExchangeProperty("user") String user,
+                                      @ExchangeProperty("offering") OfferingConfig o) {
+        return new SlurmCommands(o.slurm()).removeUser(user, w.account);
+    }
+
+    public void removed(@Body SlurmResult r, @ExchangeProperty("work") MembershipWork w, @ExchangeProperty("user") String user,
+                        @ExchangeProperty("tally") Tally tally) {
+        if (r.jobsActive()) {
+            LOG.warn("{}: jobs of {} are still ending; the removal is retried next cycle", w, user);
+        } else if (!r.succeeded()) {
+            w.problem("removing " + user + " from " + w.account + ": " + r.message());
+        } else {
+            tally.removed.incrementAndGet();
+        }
+    }
+
+    public SlurmCommand addCommand(@ExchangeProperty("work") MembershipWork w, @ExchangeProperty("offering") OfferingConfig o) {
+        return new SlurmCommands(o.slurm()).addUsers(w.add, w.account, w.defaultAccount, w.partitions);
+    }
+
+    public void added(@Body SlurmResult r, @ExchangeProperty("work") MembershipWork w, @ExchangeProperty("tally") Tally tally) {
+        if (r.succeeded()) {
+            w.added.addAll(w.add);
+            tally.added.addAndGet(w.add.size());
+        } else {
+            w.problem("adding " + String.join(",", w.add) + " to " + w.account + ": " + r.message());
+        }
+    }
+
+    public SlurmCommand qosCommand(@ExchangeProperty("work") MembershipWork w, @ExchangeProperty("offering") OfferingConfig o) {
+        return new SlurmCommands(o.slurm()).setQos(w.account, w.qosTarget);
+    }
+
+    public void qosApplied(@Body SlurmResult r, @ExchangeProperty("work") MembershipWork w) {
+        if (r.succeeded() && (r.stdout() + r.stderr()).contains("don't have access to their default qos")) {
+            w.problem("SLURM left the QoS of " + w.account + " unchanged: its associations have a default QoS outside "
+                    + w.qosTarget + " (" + r.message() + ")");
+        } else if (r.succeeded()) {
+            w.qos = w.qosTarget;
+        } else {
+            w.problem("setting QoS " + w.qosTarget + " on " + w.account + ": " + r.message());
+        }
+    }
+
+    /** Users who need a home directory now (empty when the offering does not manage home directories). */
+    public List<String> homes(@ExchangeProperty("work") MembershipWork w, @ExchangeProperty("offering") OfferingConfig o) {
+        if (!o.slurm().homedirCreation() || w.resource.restrictMemberAccess()) {
+            return List.of();
+        }
+        return homes.needed(o, w.added, w.existing);
+    }
+
+    public SlurmCommand homeCommand(@ExchangeProperty("user") String user, @ExchangeProperty("offering") OfferingConfig o) {
+        return new SlurmCommands(o.slurm()).mkhomedir(user, o.slurm().homedirUmask());
+    }
+
+    /** Home directory failures are logged, never fatal; successes are remembered for the life of the process. */
+    public void homeDone(@Body SlurmResult r, @ExchangeProperty("user") String user, @ExchangeProperty("offering") OfferingConfig o) {
+        if (r.status() == SlurmResult.Status.DRY_RUN) {
+            return;
+        }
+        if (r.succeeded()) {
+            homes.created(o, user);
+            LOG.info("home directory of {} created", user);
+        } else {
+            LOG.warn("home directory of {} not created: {}", user, r.message());
+        }
+    }
+
+    // ---- outcome -----------------------------------------------------------------------------------------
+
+    /** Classifies the exception of a failed resource: transient Waldur trouble leaves it alone, the rest errs it. */
+    public void failure(Exchange exchange) {
+        Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Resource r = exchange.getProperty("resource", Resource.class);
+        MembershipWork w = exchange.getProperty("work", MembershipWork.class);
+        if (w == null || w.resource != r) {
+            w = MembershipWork.unplanned(r);
+            exchange.setProperty("work", w);
+        }
+        if (WaldurErrors.isTransient(t)) {
+            w.leave();
+            tally(exchange).left.incrementAndGet();
+            LOG.warn("{}: Waldur is unavailable ({}); the resource is left for the next cycle", w, WaldurErrors.describe(t));
+        } else if (t instanceof HttpOperationFailedException || t.getCause() instanceof HttpOperationFailedException) {
+            w.problem(WaldurErrors.describe(t));
+        } else {
+            w.problem(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
+        }
+    }
+
+    public void synced(@ExchangeProperty("tally") Tally tally) {
+        tally.synced.incrementAndGet();
+    }
+
+    public void erred(@ExchangeProperty("work") MembershipWork w, @ExchangeProperty("tally") Tally tally) {
+        tally.erred.incrementAndGet();
+        LOG.warn("{}", w);
+    }
+
+    // ---- create-homedirs (one-shot) ----------------------------------------------------------------------
+
+    /** The one-shot needs only Waldur; an offering that does not manage home directories is skipped, saying so. */
+    public boolean homedirsEnabled(@ExchangeProperty("offering") OfferingConfig o) {
+        if (!o.slurm().homedirCreation()) {
+            LOG.warn("{}: enable_user_homedir_account_creation is false; no home directories created", o.name());
+        }
+        return o.slurm().homedirCreation();
+    }
+
+    /** Every wanted member of every resource whose members have access, each once per offering. */
+    public List<String> allHomes(@ExchangeProperty("resources") List<Resource> resources,
+                                 @ExchangeProperty("teams") Map<String, List<TeamMember>> teams,
+                                 @ExchangeProperty("offering") OfferingConfig o) {
+        Set<String> users = new TreeSet<>();
+        for (Resource r : resources) {
+            if (!r.restrictMemberAccess()) {
+                users.addAll(MembershipPlanner.wanted(teams.getOrDefault(projectKey(r), List.of()), MembershipSteps::skipped));
+            }
+        }
+        List<String> out = homes.needed(o, users, List.of());
+        LOG.info("{}: {} member(s), {} home director(ies) to create", o.name(), users.size(), out.size());
+        return out;
+    }
+
+    // ---- plumbing ----------------------------------------------------------------------------------------
+
+    private static String projectKey(Resource r) {
+        return r.projectUuid() != null ? r.projectUuid() : "resource:" + r.uuid();
+    }
+
+    private static List<String> jobIds(SlurmResult r) {
+        return r.stdout().lines().map(String::strip).filter(l -> l.matches("[0-9_]+")).toList();
+    }
+
+    private static Tally tally(Exchange exchange) {
+        Tally t = exchange.getProperty("tally", Tally.class);
+        return t != null ? t : new Tally();
+    }
+
+    private static void skipped(String reason) {
+        if (reason.contains("not a safe")) {
+            LOG.warn(reason);
+        } else {
+            LOG.info(reason);
+        }
+    }
+
+    /** Counts of one offering's cycle, for the summary line. */
+    public static final class Tally {
+        final AtomicInteger synced = new AtomicInteger();
+        final AtomicInteger erred = new AtomicInteger();
+        final AtomicInteger left = new AtomicInteger();
+        final AtomicInteger missing = new AtomicInteger();
+        final AtomicInteger added = new AtomicInteger();
+        final AtomicInteger removed = new AtomicInteger();
+
+        @Override
+        public String toString() {
+            return synced + " resource(s) in sync, " + erred + " erred, " + left + " left for the next cycle, "
+                    + missing + " without a SLURM account; " + added + " association(s) added, " + removed + " removed";
+        }
+    }
+}

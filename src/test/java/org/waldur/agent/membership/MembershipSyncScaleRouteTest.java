@@ -1,0 +1,68 @@
+package org.waldur.agent.membership;
+
+import org.junit.jupiter.api.Test;
+import org.waldur.agent.support.AgentRouteTestSupport;
+import org.waldur.agent.support.FakeSlurm;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** SLURM processes and wall time of membership cycles for 10 and 100 resources with 5 users each (printed). */
+class MembershipSyncScaleRouteTest extends AgentRouteTestSupport {
+    private final String customer = waldur.addCustomer("University of Tartu", "uni-tartu");
+
+    @Test
+    void slurmProcessesPerCycleDoNotGrowWithResourcesForReads() throws Exception {
+        List<String> previous = new ArrayList<>();
+        for (int n : new int[]{10, 100}) {
+            previous.forEach(r -> waldur.setResourceState(r, "Terminated"));
+            previous.clear();
+            slurm.calls.clear();
+            waldur.clearRequests();
+            String prefix = "n" + n + "-";
+            for (int i = 0; i < n; i++) {
+                String p = waldur.addProject(customer, prefix + "p" + i, prefix + "p" + i);
+                for (int u = 0; u < 5; u++) {
+                    member(p, "u" + n + "_" + i + "_" + u);
+                }
+                FakeSlurm.Acct a = new FakeSlurm.Acct();
+                a.parent = "root";
+                a.users.add("u" + n + "_" + i + "_0");
+                a.users.add("gone" + i);
+                slurm.accounts.put("hpc_" + prefix + i, a);
+                previous.add(waldur.addResource(offering, p, prefix + i, prefix + i, "OK", "hpc_" + prefix + i, Map.of()));
+            }
+            long t0 = System.nanoTime();
+            cycle("membership-sync");
+            long first = System.nanoTime() - t0;
+            long firstTotal = slurm.total();
+            long reads = slurm.count("sacctmgr", "show");
+            long adds = slurm.count("sacctmgr", "add");
+            long removes = slurm.count("sacctmgr", "remove");
+            long squeues = slurm.count("squeue");
+
+            long firstWaldur = waldur.requests().size();
+            slurm.calls.clear();
+            waldur.clearRequests();
+            t0 = System.nanoTime();
+            cycle("membership-sync");
+            long steady = System.nanoTime() - t0;
+
+            System.out.printf("membership_sync %d resources x 5 users: first cycle %d SLURM processes (%d read, %d add, "
+                            + "%d squeue, %d remove), %d Waldur requests, %d ms; steady cycle %d SLURM process(es), "
+                            + "%d Waldur requests, %d ms%n",
+                    n, firstTotal, reads, adds, squeues, removes, firstWaldur, first / 1_000_000, slurm.total(),
+                    waldur.requests().size(), steady / 1_000_000);
+            assertEquals(1, reads, "one association read per offering, whatever the number of resources");
+            assertEquals(n, adds, "one add (4 users) per account");
+            assertEquals(n, removes, "one stale user per account");
+            assertEquals(1 + n + n + n, firstTotal);
+            assertEquals(1, slurm.total(), "in sync: the one read, nothing else");
+        }
+        waldur.assertNoViolations();
+    }
+
+}
