@@ -22,6 +22,11 @@ import java.util.concurrent.Executors;
  * <p>Seeding and inspection methods are thread-safe and may be called while the agent runs.
  */
 public final class FakeWaldur implements AutoCloseable {
+    static {
+        // The JDK server otherwise waits on Nagle's algorithm: ~25 ms per request, most of a route test's time.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     /** Offering component as seeded; billingType is one of fixed, usage, limit, one, few. */
     public record Component(String type, String name, String billingType, String measuredUnit, int unitFactor) {
     }
