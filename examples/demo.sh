@@ -12,6 +12,17 @@ port="${DEMO_PORT:-8081}"
 
 step() { printf '\n== %s\n' "$*"; }
 
+if ! command -v mvn >/dev/null || ! command -v java >/dev/null; then
+  if [ "$(id -u)" = 0 ]; then
+    step "installing Java 17 and Maven (Debian packages)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq && apt-get install -y -qq --no-install-recommends openjdk-17-jdk-headless maven >/dev/null
+  else
+    echo "needs Java 17 and Maven: sudo apt-get install openjdk-17-jdk-headless maven" >&2
+    exit 2
+  fi
+fi
+
 if [ ! -x "$dist/bin/waldur-camel-agent" ] || [ ! -f target/test-classpath.txt ] || [ ! -d target/test-classes ]; then
   step "building the agent (first run only)"
   mvn -q -B -ntp package -DskipTests dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
