@@ -44,6 +44,27 @@ final class Model {
     }
 
     /** Datetime as Waldur prints it: microseconds, UTC, "Z". */
+    /** The offering, provider and plan fields that orders and resources both carry. */
+    static void putOfferingAndPlan(Map<String, Object> m, MarketplaceState s, Offering off, Customer provider, Plan plan) {
+        m.put("offering", s.url("marketplace-public-offerings", off.uuid));
+        m.put("offering_name", off.name);
+        m.put("offering_uuid", off.uuid);
+        m.put("offering_description", "");
+        m.put("offering_type", off.type);
+        m.put("offering_shared", true);
+        m.put("offering_billable", true);
+        m.put("offering_plugin_options", off.pluginOptions);
+        m.put("provider_name", provider.name);
+        m.put("provider_uuid", provider.uuid);
+        m.put("provider_slug", provider.slug);
+        m.put("category_title", "HPC");
+        m.put("plan", plan == null ? null : s.url("marketplace-public-plans", plan.uuid));
+        m.put("plan_unit", plan == null ? null : "month");
+        m.put("plan_name", plan == null ? null : plan.name);
+        m.put("plan_uuid", plan == null ? null : plan.uuid);
+        m.put("plan_description", plan == null ? null : "");
+    }
+
     static String ts(Instant t) {
         return t == null ? null : TS.format(t.truncatedTo(ChronoUnit.MICROS));
     }

@@ -3,6 +3,7 @@ package org.waldur.agent.it;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.waldur.agent.fake.FakeWaldur;
+import org.waldur.agent.support.ConfigYaml;
 import org.waldur.agent.slurm.TresString;
 
 import java.io.IOException;
@@ -43,29 +44,15 @@ abstract class ItSupport {
     }
 
     /** The config file; {@code extraSettings} are more backend_settings lines (4-space indented under it). */
-    static final String COMPONENTS = """
-                  cpu: {limit: 10, measured_unit: "k-Hours", unit_factor: 60000, accounting_type: "usage", label: "CPU"}
-                  mem: {limit: 10, measured_unit: "gb-Hours", unit_factor: 61440, accounting_type: "usage", label: "RAM"}
-                  gres/gpu: {measured_unit: "GPU-hours", unit_factor: 60, accounting_type: "limit", label: "GPU"}
-            """;
+    static final String COMPONENTS = ConfigYaml.COMPONENTS;
+
 
     Path config(String binPath, String extraSettings) throws IOException {
         return config(binPath, extraSettings, COMPONENTS);
     }
 
     Path config(String binPath, String extraSettings, String components) throws IOException {
-        String yaml = """
-            timezone: "UTC"
-            offerings:
-              - name: "HPC"
-                waldur_api_url: "%s"
-                waldur_api_token: "%s"
-                waldur_offering_uuid: "%s"
-                backend_type: "slurm"
-                order_processing_backend: "slurm"
-                membership_sync_backend: "slurm"
-                reporting_backend: "slurm"
-                backend_settings:
+        String settings = """
                   default_account: "root"
                   default_account_policy: "individual"
                   customer_prefix: "itc_"
@@ -77,9 +64,8 @@ abstract class ItSupport {
                   qos_default: "normal"
                   qos_paused: "paused"
                   qos_downscaled: "limited"
-            %s
-                backend_components:
-            %s""".formatted(waldur.apiUrl(), TOKEN, offering, binPath, extraSettings, components);
+            %s""".formatted(binPath, extraSettings);
+        String yaml = ConfigYaml.of(waldur.apiUrl(), TOKEN, offering, settings, components);
         Path f = work.resolve("config.yaml");
         Files.writeString(f, yaml);
         return f;

@@ -67,25 +67,7 @@ public abstract class AgentRouteTestSupport extends CamelMainTestSupport {
     }
 
     private Path writeConfig() {
-        String yaml = """
-            timezone: "UTC"
-            reporting_periods: 2
-            offerings:
-              - name: "HPC"
-                waldur_api_url: "%s"
-                waldur_api_token: "%s"
-                waldur_offering_uuid: "%s"
-                backend_type: "slurm"
-                order_processing_backend: "slurm"
-                membership_sync_backend: "slurm"
-                reporting_backend: "slurm"
-                backend_settings:
-            %s
-                backend_components:
-                  cpu: {limit: 10, measured_unit: "k-Hours", unit_factor: 60000, accounting_type: "usage", label: "CPU"}
-                  mem: {limit: 10, measured_unit: "gb-Hours", unit_factor: 61440, accounting_type: "usage", label: "RAM"}
-                  gres/gpu: {measured_unit: "GPU-hours", unit_factor: 60, accounting_type: "limit", label: "GPU"}
-            """.formatted(waldur.apiUrl(), TOKEN, offering, backendSettings());
+        String yaml = ConfigYaml.of(waldur.apiUrl(), TOKEN, offering, backendSettings(), ConfigYaml.COMPONENTS);
         try {
             Path f = Files.createTempFile("agent-config", ".yaml");
             Files.writeString(f, yaml);
