@@ -2,6 +2,7 @@ package org.waldur.agent.accounts;
 
 import org.junit.jupiter.api.Test;
 import org.waldur.agent.support.AgentRouteTestSupport;
+import org.waldur.agent.support.CapturedLog;
 import org.waldur.agent.support.FakeSlurm;
 
 import java.util.ArrayList;
@@ -190,6 +191,22 @@ class OrderProcessRouteTest extends AgentRouteTestSupport {
         cycle("order-process");
         assertEquals("done", waldur.order(order).get("state"));
         waldur.assertNoViolations();
+    }
+
+    @Test
+    void theApiTokenAppearsInNoLogLineEvenAtDebugAndOnErrors() throws Exception {
+        createOrder("Alloc", "alloc");
+        String bad = createOrder("Evil", "x,y");
+        waldur.failMatching("POST", ".*/set_limits/", 400, 1);
+        waldur.failMatching("GET", ".*/team/", 503, 1);
+        try (CapturedLog log = CapturedLog.attach()) {
+            cycle("order-process");
+            assertTrue(log.lines().size() > 50, "debug logging was on: " + log.lines().size() + " lines");
+            for (String line : log.lines()) {
+                assertFalse(line.contains(TOKEN), () -> "token leaked: " + line);
+            }
+        }
+        assertEquals("erred", waldur.order(bad).get("state"));
     }
 
     @Test
