@@ -107,7 +107,7 @@ public final class App implements Callable<Integer> {
         if (homedirsOnly) {
             selected = EnumSet.of(Mode.MEMBERSHIP_SYNC);
         }
-        main.addOverrideProperty("logging.level.root", config.logLevel());
+        applyLogLevel(config.logLevel());
         for (Mode m : Mode.values()) {
             main.addOverrideProperty("agent." + m.routeName() + ".enabled", Boolean.toString(!homedirsOnly && selected.contains(m)));
             main.addOverrideProperty("agent." + m.routeName() + ".period-ms",
@@ -128,6 +128,19 @@ public final class App implements Callable<Integer> {
         }
         CycleTracker tracker = AgentBeans.tracker;
         return (once || homedirsOnly) && tracker != null && tracker.failures() > 0 ? 1 : 0;
+    }
+
+    /** {@code log_level} of the config file (the reference's names: WARNING, CRITICAL), unless AGENT_LOG_LEVEL is set. */
+    private static void applyLogLevel(String level) {
+        if (System.getenv("AGENT_LOG_LEVEL") != null) {
+            return;
+        }
+        String log4j = switch (level) {
+            case "WARNING" -> "WARN";
+            case "CRITICAL" -> "FATAL";
+            default -> level;
+        };
+        org.apache.logging.log4j.core.config.Configurator.setRootLevel(org.apache.logging.log4j.Level.toLevel(log4j));
     }
 
     /** routes/ beside the launcher's distribution (AGENT_HOME), else routes/ in the working directory. */

@@ -28,17 +28,20 @@ class ReportIT extends ItSupport {
     void waldurReceivesExactlyTheUsageSacctMeasured() throws Exception {
         Path config = config(countingBin(null).toString(), "", MINUTE_COMPONENTS);
         String project = waldur.addProject(waldur.addCustomer("University", "uni"), "Climate", "climate");
-        for (String a : List.of("ita_r1", "ita_r2")) {
+        // SLURM keeps job history after an account is removed: fresh names per run, so earlier runs' jobs don't count
+        String run1 = "ita_r1" + Long.toString(System.currentTimeMillis(), 36);
+        String run2 = "ita_r2" + Long.toString(System.currentTimeMillis(), 36);
+        for (String a : List.of(run1, run2)) {
             RealSlurm.sacctmgr("add", "account", a, "parent=root", "cluster=" + RealSlurm.CLUSTER);
             RealSlurm.sacctmgr("add", "user", "alice,bob", "account=" + a, "cluster=" + RealSlurm.CLUSTER);
         }
-        String r1 = waldur.addResource(offering, project, "R1", "r1", "OK", "ita_r1", Map.of());
-        String r2 = waldur.addResource(offering, project, "R2", "r2", "OK", "ita_r2", Map.of());
+        String r1 = waldur.addResource(offering, project, "R1", "r1", "OK", run1, Map.of());
+        String r2 = waldur.addResource(offering, project, "R2", "r2", "OK", run2, Map.of());
         String aliceUser = waldur.addOfferingUser(offering, waldur.addUser("alice", "Alice"), "alice", "OK");
 
-        String j1 = Jobs.submit("alice", "ita_r1", "-n", "1", "--mem=100M", "--gres=gpu:1", "--wrap", "sleep 3");
-        String j2 = Jobs.submit("bob", "ita_r1", "-n", "2", "--mem=200M", "--wrap", "sleep 2");
-        String j3 = Jobs.submit("bob", "ita_r2", "-n", "1", "--mem=300M", "--gres=gpu:2", "--wrap", "sleep 4");
+        String j1 = Jobs.submit("alice", run1, "-n", "1", "--mem=100M", "--gres=gpu:1", "--wrap", "sleep 3");
+        String j2 = Jobs.submit("bob", run1, "-n", "2", "--mem=200M", "--wrap", "sleep 2");
+        String j3 = Jobs.submit("bob", run2, "-n", "1", "--mem=300M", "--gres=gpu:2", "--wrap", "sleep 4");
         for (String j : List.of(j1, j2, j3)) {
             Jobs.waitFinished(j);
             Jobs.accountingRow(j, "Account,ReqTRES");
@@ -50,7 +53,7 @@ class ReportIT extends ItSupport {
         assertEquals(0, run.rc());
 
         String month = LocalDate.now(ZoneOffset.UTC).withDayOfMonth(1).toString();
-        for (String[] r : new String[][]{{r1, "ita_r1"}, {r2, "ita_r2"}}) {
+        for (String[] r : new String[][]{{r1, run1}, {r2, run2}}) {
             Map<String, Map<String, BigDecimal>> expected = expected(r[1], List.of(j1, j2, j3));
             Map<String, BigDecimal> total = new TreeMap<>();
             expected.values().forEach(u -> u.forEach((k, v) -> total.merge(k, v, BigDecimal::add)));
