@@ -159,11 +159,12 @@ class OrderProcessIT extends ItSupport {
             assertEquals("done", waldur.order(o).get("state"), o);
             backendIds.add((String) waldur.resource(resourceOf(o)).get("backend_id"));
         }
-        Set<String> allocations = new TreeSet<>(RealSlurm.associations().keySet().stream().filter(a -> a.startsWith("ita_")).toList());
+        Map<String, RealSlurm.Assoc> slurm = RealSlurm.associations();
+        Set<String> allocations = new TreeSet<>(slurm.keySet().stream().filter(a -> a.startsWith("ita_")).toList());
         assertEquals(40, backendIds.size(), "no two resources share an account");
         assertEquals(backendIds, allocations, "every allocation account belongs to a resource: no orphan, no duplicate");
         for (String a : allocations) {
-            assertEquals(List.of("alice"), RealSlurm.associations().get(a).users);
+            assertEquals(List.of("alice"), slurm.get(a).users, a);
         }
     }
 
