@@ -4,7 +4,6 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
-import org.apache.camel.model.errorhandler.DefaultErrorHandlerDefinition;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.camel.support.jsse.TrustManagersParameters;
 import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
@@ -122,14 +121,7 @@ public class AgentBeans implements CamelConfiguration {
         return NoopHostnameVerifier.INSTANCE;
     }
 
-    /**
-     * A failure is logged once, by the step that handles it (an order's doCatch, the offering's doCatch), in one
-     * line without a stack trace — not again by the default error handler on its way there.
-     */
     @Override
     public void configure(CamelContext camelContext) {
-        DefaultErrorHandlerDefinition quiet = new DefaultErrorHandlerDefinition()
-                .logExhausted(false).logStackTrace(false).logRetryAttempted(false);
-        camelContext.getCamelContextExtension().setErrorHandlerFactory(quiet);
     }
 }
