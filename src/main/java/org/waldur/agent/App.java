@@ -48,6 +48,10 @@ public final class App implements Callable<Integer> {
             description = "log mutating SLURM commands and Waldur writes instead of running them; reads still run")
     boolean dryRun;
 
+    @Option(names = "--management-port", paramLabel = "PORT",
+            description = "serve /observe/health and Prometheus /observe/metrics on this port (default: off)")
+    Integer managementPort;
+
     @Option(names = "--reload-routes", description = "reload routes when a file in the routes directory changes (development)")
     boolean reload;
 
@@ -112,6 +116,12 @@ public final class App implements Callable<Integer> {
             main.addOverrideProperty("agent." + m.routeName() + ".enabled", Boolean.toString(!homedirsOnly && selected.contains(m)));
             main.addOverrideProperty("agent." + m.routeName() + ".period-ms",
                     Long.toString(Math.max(1000L, Math.round(config.periodMinutes().get(m) * 60_000))));
+        }
+        if (managementPort != null) {
+            main.addOverrideProperty("camel.management.enabled", "true");
+            main.addOverrideProperty("camel.management.port", managementPort.toString());
+            main.addOverrideProperty("camel.management.health-check-enabled", "true");
+            main.addOverrideProperty("camel.management.metrics-enabled", "true");
         }
         if (reload) {
             main.addOverrideProperty("camel.main.routes-reload-enabled", "true");
