@@ -59,8 +59,8 @@ public final class MembershipSteps {
     }
 
     /**
-     * The association reads for every account of the offering: one process, unless the account list would not
-     * fit in one argument. Resources whose backend_id is not a safe name are left out here and fail on their own.
+     * The association reads for every account of the offering (and default_account under policy common): one
+     * process, unless the account list would not fit in one argument. Resources whose backend_id is not a safe name are left out here and fail on their own.
      */
     public List<SlurmCommand> associationReads(@ExchangeProperty("resources") List<Resource> resources,
                                                @ExchangeProperty("offering") OfferingConfig offering) {
@@ -69,6 +69,11 @@ public final class MembershipSteps {
             if (SlurmNames.isAccount(r.backendId().trim())) {
                 accounts.add(r.backendId().trim());
             }
+        }
+        // policy common: who already has the default_account association (see MembershipBatch.defaultAssociations)
+        String d = offering.slurm().defaultAccount();
+        if (!accounts.isEmpty() && "common".equals(offering.slurm().defaultAccountPolicy()) && d != null && SlurmNames.isAccount(d)) {
+            accounts.add(d);
         }
         List<SlurmCommand> out = new ArrayList<>();
         List<String> chunk = new ArrayList<>();
