@@ -7,7 +7,7 @@ import org.waldur.agent.slurm.LoadFile;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -84,7 +84,7 @@ public final class MembershipBatch {
         for (Stale p : stale()) {
             byPair.put(p.work().account.toLowerCase() + "|" + p.user(), p.work());
         }
-        Map<MembershipWork, List<String>> out = new java.util.LinkedHashMap<>();
+        Map<MembershipWork, List<String>> out = new LinkedHashMap<>();
         for (String line : squeueOutput.lines().map(String::strip).toList()) {
             String[] f = line.split("\\|");
             if (f.length == 3 && f[0].matches("[0-9_]+")) {
@@ -160,13 +160,6 @@ public final class MembershipBatch {
         }
         List<QosGroup> out = new ArrayList<>();
         by.forEach((q, ws) -> out.add(new QosGroup(q, ws)));
-        return out;
-    }
-
-    /** Users of all works, for logging. */
-    public Set<String> newUsers() {
-        Set<String> out = new LinkedHashSet<>();
-        adding().forEach(w -> out.addAll(w.add));
         return out;
     }
 }

@@ -61,7 +61,6 @@ public final class MembershipWrites {
         return !jobs.isEmpty();
     }
 
-    @SuppressWarnings("unchecked")
     public SlurmCommand cancelCommand(@ExchangeProperty("staleJobs") Map<MembershipWork, List<String>> jobs,
                                       @ExchangeProperty("offering") OfferingConfig o) {
         List<String> ids = new ArrayList<>();

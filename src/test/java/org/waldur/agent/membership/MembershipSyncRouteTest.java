@@ -269,6 +269,42 @@ class MembershipSyncRouteTest extends AgentRouteTestSupport {
     }
 
     @Test
+    void accountsGoingToTheSameQosChangeInOneCommandAndABadOneIsIsolated() throws Exception {
+        String p = project("p");
+        String q1 = allocation(p, "q1");
+        String q2 = allocation(p, "q2");
+        String q3 = allocation(p, "q3");
+        String q4 = allocation(p, "q4");
+        waldur.setResourceFlags(q1, true, false, false);
+        waldur.setResourceFlags(q2, true, false, false);
+        waldur.setResourceFlags(q3, true, false, false);
+        waldur.setResourceFlags(q4, false, true, false);
+        slurm.failWhen(argv -> argv.contains("modify") && argv.stream().anyMatch(a -> a.startsWith("name=") && a.contains("hpc_q2")));
+
+        cycle("membership-sync");
+
+        List<String> modifies = slurm.calls.stream().filter(c -> c.contains("modify"))
+                .map(c -> c.stream().filter(a -> a.startsWith("name=") || a.startsWith("qos=")).toList().toString()).toList();
+        assertEquals(List.of("[name=hpc_q4, qos=limited]", "[name=hpc_q1,hpc_q2,hpc_q3, qos=paused]", "[name=hpc_q1, qos=paused]",
+                "[name=hpc_q2, qos=paused]", "[name=hpc_q3, qos=paused]"), modifies,
+                "one modify per distinct QoS; the failed group again account by account");
+        assertEquals("Erred", state(q2));
+        assertTrue(((String) waldur.resource(q2).get("error_message")).contains("setting QoS paused on hpc_q2"));
+        for (String r : List.of(q1, q3, q4)) {
+            assertEquals("OK", state(r));
+        }
+        assertEquals("paused", slurm.accounts.get("hpc_q3").qos);
+        assertEquals("limited", slurm.accounts.get("hpc_q4").qos);
+
+        slurm.failWhen(argv -> false);
+        slurm.calls.clear();
+        cycle("membership-sync");
+        assertEquals(1, slurm.count("sacctmgr", "modify"), "only hpc_q2 is left to change");
+        assertEquals("OK", state(q2));
+        waldur.assertNoViolations();
+    }
+
+    @Test
     void aFailingResourceIsErredWithTheSlurmMessageAndTheOthersContinue() throws Exception {
         String p = project("p");
         member(p, "alice");
