@@ -14,6 +14,7 @@ import org.waldur.agent.config.ConfigResolver;
 import org.waldur.agent.config.Mode;
 import org.waldur.agent.membership.HomeDirs;
 import org.waldur.agent.membership.MembershipSteps;
+import org.waldur.agent.membership.MembershipWrites;
 import org.waldur.agent.slurm.FileBackedExecutor;
 import org.waldur.agent.slurm.SlurmExec;
 import org.waldur.agent.waldur.LinkPager;
@@ -76,8 +77,13 @@ public class AgentBeans implements CamelConfiguration {
 
     /** With the home directories made or found, remembered for the life of the process (gh-15). */
     @BindToRegistry("membershipSteps")
-    public MembershipSteps membershipSteps(@PropertyInject(value = "agent.membership-sync.job-wait-polls", defaultValue = "15") int polls) {
-        return new MembershipSteps(new HomeDirs(), polls);
+    public MembershipSteps membershipSteps() {
+        return new MembershipSteps(new HomeDirs());
+    }
+
+    @BindToRegistry("membershipWrites")
+    public MembershipWrites membershipWrites(@PropertyInject(value = "agent.membership-sync.job-wait-polls", defaultValue = "15") int polls) {
+        return new MembershipWrites(polls);
     }
 
     @BindToRegistry("reportSteps")

@@ -164,13 +164,21 @@ public final class OrderPlanner {
     }
 
     private void needsDefaultAssociation(String user) {
-        if (!"common".equals(s.defaultAccountPolicy())) {
-            return;
-        }
-        AssociationSnapshot.Account d = snapshot.get(s.defaultAccount());
-        if (d == null || !d.users().contains(user)) {
+        if (lacksDefaultAssociation(s, snapshot, user)) {
             defaultAssociations.add(user);
         }
+    }
+
+    /**
+     * Policy {@code common}: whether {@code user} needs {@code add user … account=<default_account>} before a load
+     * can make that account their default (shared with membership sync).
+     */
+    public static boolean lacksDefaultAssociation(SlurmSettings s, AssociationSnapshot snapshot, String user) {
+        if (!"common".equals(s.defaultAccountPolicy()) || s.defaultAccount() == null || s.defaultAccount().isBlank()) {
+            return false;
+        }
+        AssociationSnapshot.Account d = snapshot.get(s.defaultAccount());
+        return d == null || !d.users().contains(user);
     }
 
     /** Allocation accounts of ready Terminate orders (their jobs are cancelled before removal). */

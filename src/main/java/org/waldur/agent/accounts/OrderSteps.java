@@ -131,7 +131,7 @@ public final class OrderSteps {
     }
 
     public SlurmCommand defaultAssociationsCommand(@ExchangeProperty("planner") OrderPlanner planner, @ExchangeProperty("offering") OfferingConfig o) {
-        return new SlurmCommands(o.slurm()).addUsers(planner.defaultAssociations(), o.slurm().defaultAccount(), null, List.of());
+        return new SlurmCommands(o.slurm()).addDefaultAssociations(planner.defaultAssociations());
     }
 
     public boolean hasBatch(@ExchangeProperty("planner") OrderPlanner planner, @ExchangeProperty("batchKind") String kind) {

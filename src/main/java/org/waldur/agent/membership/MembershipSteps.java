@@ -29,8 +29,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The steps routes/membership-sync.camel.yaml calls: reading Waldur answers, asking the {@link MembershipPlanner},
- * building the SLURM commands of its plan and recording how each ended. Stateless apart from {@link HomeDirs};
- * the cycle's state lives in the exchange properties {@code offering}, {@code resources}, {@code planner},
+ * collecting every resource's plan in the offering's {@link MembershipBatch} (whose SLURM writes
+ * {@link MembershipWrites} runs), then finishing each resource. Stateless apart from {@link HomeDirs}; the cycle's
+ * state lives in the exchange properties {@code offering}, {@code resources}, {@code planner}, {@code batch},
  * {@code teams}, {@code tally} (per offering) and {@code resource}, {@code work}, {@code user} (per resource).
  */
 public final class MembershipSteps {
@@ -39,11 +40,9 @@ public final class MembershipSteps {
     static final int MAX_ACCOUNT_LIST_CHARS = 100_000;
 
     private final HomeDirs homes;
-    private final int jobWaitPolls;
 
-    public MembershipSteps(HomeDirs homes, int jobWaitPolls) {
+    public MembershipSteps(HomeDirs homes) {
         this.homes = homes;
-        this.jobWaitPolls = jobWaitPolls;
     }
 
     // ---- the offering ------------------------------------------------------------------------------------
@@ -60,8 +59,8 @@ public final class MembershipSteps {
     }
 
     /**
-     * The association reads for every account of the offering: one process, unless the account list would not
-     * fit in one argument. Resources whose backend_id is not a safe name are left out here and fail on their own.
+     * The association reads for every account of the offering (and default_account under policy common): one
+     * process, unless the account list would not fit in one argument. Resources whose backend_id is not a safe name are left out here and fail on their own.
      */
     public List<SlurmCommand> associationReads(@ExchangeProperty("resources") List<Resource> resources,
                                                @ExchangeProperty("offering") OfferingConfig offering) {
@@ -70,6 +69,11 @@ public final class MembershipSteps {
             if (SlurmNames.isAccount(r.backendId().trim())) {
                 accounts.add(r.backendId().trim());
             }
+        }
+        // policy common: who already has the default_account association (see MembershipBatch.defaultAssociations)
+        String d = offering.slurm().defaultAccount();
+        if (!accounts.isEmpty() && "common".equals(offering.slurm().defaultAccountPolicy()) && d != null && SlurmNames.isAccount(d)) {
+            accounts.add(d);
         }
         List<SlurmCommand> out = new ArrayList<>();
         List<String> chunk = new ArrayList<>();
@@ -102,6 +106,8 @@ public final class MembershipSteps {
         List<String> chunks = exchange.getProperty("associationChunks", List.class);
         AssociationSnapshot snapshot = AssociationSnapshot.parse(String.join("\n", chunks), "");
         exchange.setProperty("planner", new MembershipPlanner(offering.slurm(), snapshot, MembershipSteps::skipped));
+        exchange.setProperty("batch", new MembershipBatch(offering.slurm(), snapshot));
+        exchange.setProperty("cluster", offering.slurm().clusterName() != null ? offering.slurm().clusterName() : snapshot.singleCluster());
     }
 
     public void summary(@ExchangeProperty("offering") OfferingConfig offering, @ExchangeProperty("tally") Tally tally) {
@@ -131,6 +137,7 @@ public final class MembershipSteps {
         Map<String, List<TeamMember>> teams = exchange.getProperty("teams", Map.class);
         MembershipWork w = planner.plan(r, r.restrictMemberAccess() ? List.of() : teams.getOrDefault(projectKey(r), List.of()));
         exchange.setProperty("work", w);
+        exchange.getProperty("batch", MembershipBatch.class).add(w);
         if (w.accountMissing) {
             tally(exchange).missing.incrementAndGet();
             LOG.warn("{}: SLURM account {} does not exist; membership, QoS and home directories not synced "
@@ -140,92 +147,11 @@ public final class MembershipSteps {
         }
     }
 
-    // ---- one resource: SLURM -----------------------------------------------------------------------------
+    // ---- one resource: finishing in Waldur -----------------------------------------------------------------
 
-    public SlurmCommand userJobsCommand(@ExchangeProperty("work") MembershipWork w, @ExchangeProperty("user") String user,
-                                        @ExchangeProperty("offering") OfferingConfig o) {
-        return new SlurmCommands(o.slurm()).activeJobs(user, w.account);
-    }
-
-    /**
-     * Whether squeue lists jobs of the user under the account. When squeue fails — typically a SLURM user unknown to
-     * Linux ("Invalid user"), who cannot have jobs — the removal goes ahead: sacctmgr itself refuses to remove an
-     * association with active jobs, and that refusal only postpones the removal to the next cycle.
-     */
-    public boolean hasJobs(@Body SlurmResult r, @ExchangeProperty("work") MembershipWork w, @ExchangeProperty("user") String user,
-                           Exchange exchange) {
-        exchange.setProperty("jobPolls", 0);
-        if (!r.succeeded()) {
-            LOG.info("{}: cannot list the jobs of {} ({}); removing the association directly", w, user, r.message());
-            return false;
-        }
-        return !jobIds(r).isEmpty();
-    }
-
-    public SlurmCommand cancelCommand(@ExchangeProperty("work") MembershipWork w, @ExchangeProperty("user") String user,
-                                      @ExchangeProperty("offering") OfferingConfig o) {
-        LOG.info("{}: cancelling the jobs of {} before removing the association", w, user);
-        return new SlurmCommands(o.slurm()).cancelUserJobs(user, w.account);
-    }
-
-    /** Waiting for the jobs to end only makes sense when scancel really ran (not failed, not a dry run). */
-    public void cancelled(@Body SlurmResult r, @ExchangeProperty("work") MembershipWork w, @ExchangeProperty("user") String user,
-                          Exchange exchange) {
-        if (!r.succeeded()) {
-            w.problem("cancelling the jobs of " + user + " under " + w.account + ": " + r.message());
-        }
-        exchange.setProperty("jobsLeft", r.status() == SlurmResult.Status.OK);
-    }
-
-    /** After scancel: jobs still listed (completing) and polls left → wait and look again. */
-    public boolean stillRunning(@Body SlurmResult r, Exchange exchange) {
-        int polls = exchange.getProperty("jobPolls", 0, Integer.class) + 1;
-        exchange.setProperty("jobPolls", polls);
-        return r.succeeded() && !jobIds(r).isEmpty() && polls < jobWaitPolls;
-    }
-
-    public SlurmCommand removeCommand(@ExchangeProperty("work") MembershipWork w, @ExchangeProperty("user") String user,
-                                      @ExchangeProperty("offering") OfferingConfig o) {
-        return new SlurmCommands(o.slurm()).removeUser(user, w.account);
-    }
-
-    public void removed(@Body SlurmResult r, @ExchangeProperty("work") MembershipWork w, @ExchangeProperty("user") String user,
-                        @ExchangeProperty("tally") Tally tally) {
-        if (r.jobsActive()) {
-            LOG.warn("{}: jobs of {} are still ending; the removal is retried next cycle", w, user);
-        } else if (!r.succeeded()) {
-            w.problem("removing " + user + " from " + w.account + ": " + r.message());
-        } else {
-            tally.removed.incrementAndGet();
-        }
-    }
-
-    public SlurmCommand addCommand(@ExchangeProperty("work") MembershipWork w, @ExchangeProperty("offering") OfferingConfig o) {
-        return new SlurmCommands(o.slurm()).addUsers(w.add, w.account, w.defaultAccount, w.partitions);
-    }
-
-    public void added(@Body SlurmResult r, @ExchangeProperty("work") MembershipWork w, @ExchangeProperty("tally") Tally tally) {
-        if (r.succeeded()) {
-            w.added.addAll(w.add);
-            tally.added.addAndGet(w.add.size());
-        } else {
-            w.problem("adding " + String.join(",", w.add) + " to " + w.account + ": " + r.message());
-        }
-    }
-
-    public SlurmCommand qosCommand(@ExchangeProperty("work") MembershipWork w, @ExchangeProperty("offering") OfferingConfig o) {
-        return new SlurmCommands(o.slurm()).setQos(w.account, w.qosTarget);
-    }
-
-    public void qosApplied(@Body SlurmResult r, @ExchangeProperty("work") MembershipWork w) {
-        if (r.succeeded() && (r.stdout() + r.stderr()).contains("don't have access to their default qos")) {
-            w.problem("SLURM left the QoS of " + w.account + " unchanged: its associations have a default QoS outside "
-                    + w.qosTarget + " (" + r.message() + ")");
-        } else if (r.succeeded()) {
-            w.qos = w.qosTarget;
-        } else {
-            w.problem("setting QoS " + w.qosTarget + " on " + w.account + ": " + r.message());
-        }
+    /** After the batched writes: every planned resource, to be finished one by one. */
+    public List<MembershipWork> works(@ExchangeProperty("batch") MembershipBatch batch) {
+        return batch.works();
     }
 
     /** Users who need a home directory now (empty when the offering does not manage home directories). */
@@ -313,10 +239,6 @@ public final class MembershipSteps {
 
     private static String projectKey(Resource r) {
         return r.projectUuid() != null ? r.projectUuid() : "resource:" + r.uuid();
-    }
-
-    private static List<String> jobIds(SlurmResult r) {
-        return r.stdout().lines().map(String::strip).filter(l -> l.matches("[0-9_]+")).toList();
     }
 
     private static Tally tally(Exchange exchange) {

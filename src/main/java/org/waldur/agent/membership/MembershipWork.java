@@ -55,6 +55,10 @@ public final class MembershipWork {
         return resource.uuid();
     }
 
+    public Resource getResource() {
+        return resource;
+    }
+
     public String getAccount() {
         return account;
     }

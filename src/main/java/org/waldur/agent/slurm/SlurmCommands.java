@@ -50,6 +50,14 @@ public final class SlurmCommands {
         return tool("squeue", false, args, "--clusters");
     }
 
+    /**
+     * Pending/running jobs under the accounts as {@code id|account|user} lines, for any user: the caller keeps the
+     * (account, user) pairs it wants. No {@code -u}: one user unknown to Linux would fail the whole squeue.
+     */
+    public SlurmCommand activeJobsByUser(Collection<String> accounts) {
+        return tool("squeue", false, List.of("-h", "-A", accounts(accounts), "-o", "%A|%a|%u"), "--clusters");
+    }
+
     /** Job ids of one user's pending/running jobs under one account. */
     public SlurmCommand activeJobs(String user, String account) {
         return tool("squeue", false, List.of("-h", "-u", SlurmNames.user(user), "-A", SlurmNames.account(account),
@@ -95,7 +103,17 @@ public final class SlurmCommands {
      * without one a job asking for no QoS would not land on the only QoS it may use.
      */
     public SlurmCommand setQos(String account, String qos) {
-        return modifyAccount(account, "qos=" + SlurmNames.account(qos), "defaultqos=" + qos);
+        return setQos(List.of(account), qos);
+    }
+
+    /** {@link #setQos(String, String)} for several accounts in one process ({@code where name=a,b,c}). */
+    public SlurmCommand setQos(Collection<String> accounts, String qos) {
+        return modifyAccounts(accounts(accounts), "qos=" + SlurmNames.account(qos), "defaultqos=" + qos);
+    }
+
+    /** Policy {@code common}: the users' association with {@code default_account}, in one process. */
+    public SlurmCommand addDefaultAssociations(Collection<String> users) {
+        return addUsers(users, settings.defaultAccount(), null, List.of());
     }
 
     /** Several users to one account in one process: {@code add user a,b account=X …}. */
@@ -149,7 +167,11 @@ public final class SlurmCommands {
     // ---- plumbing ----------------------------------------------------------------------------------------
 
     private SlurmCommand modifyAccount(String account, String... settingsToSet) {
-        List<String> args = new ArrayList<>(List.of("modify", "account", "where", "name=" + SlurmNames.account(account)));
+        return modifyAccounts(SlurmNames.account(account), settingsToSet);
+    }
+
+    private SlurmCommand modifyAccounts(String checkedNames, String... settingsToSet) {
+        List<String> args = new ArrayList<>(List.of("modify", "account", "where", "name=" + checkedNames));
         if (settings.clusterName() != null) {
             args.add("cluster=" + settings.clusterName());
         }

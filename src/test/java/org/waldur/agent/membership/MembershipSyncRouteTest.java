@@ -61,10 +61,13 @@ class MembershipSyncRouteTest extends AgentRouteTestSupport {
         assertEquals(Set.of("alice", "bob"), users("hpc_r2"));
         assertEquals(Set.of("carol"), users("hpc_r3"), "alice is not in p2's team");
         assertEquals(1, slurm.count("sacctmgr", "show"), "one association read for all three accounts");
-        assertEquals(3, slurm.count("sacctmgr", "add"), "one add per account that gains users");
+        assertEquals(0, slurm.count("sacctmgr", "add"));
+        assertEquals(1, slurm.count("sacctmgr", "load"), "one load for the new associations of all three accounts");
         assertEquals(2, slurm.count("sacctmgr", "remove"));
-        assertTrue(slurm.calls.contains(List.of("/usr/bin/sacctmgr", "--parsable2", "--noheader", "--immediate", "add", "user",
-                "alice,bob", "account=hpc_r2", "DefaultAccount=hpc_r2", "Share=parent", "cluster=sandbox")), () -> "" + slurm.calls);
+        assertEquals("Cluster - 'sandbox'\nParent - 'hpc_r1'\nUser - 'bob':DefaultAccount='hpc_r1'\n"
+                + "Parent - 'hpc_r2'\nUser - 'alice':DefaultAccount='hpc_r2'\nUser - 'bob':DefaultAccount='hpc_r1'\n"
+                + "Parent - 'hpc_r3'\nUser - 'carol':DefaultAccount='hpc_r3'\n", slurm.loads.get(0),
+                "policy individual: a user's DefaultAccount is one of their accounts");
         assertEquals(2, waldur.count("GET", ".*/team/"), "the team is read once per project");
         assertEquals(3, waldur.count("POST", ".*/refresh_last_sync/"));
         assertEquals(0, waldur.count("POST", ".*/set_as_erred/"));
@@ -93,10 +96,11 @@ class MembershipSyncRouteTest extends AgentRouteTestSupport {
         assertEquals(List.of("43|hpc_other|zed", "44|hpc_r1|alice"), slurm.runningJobs,
                 "only zed's job under this account was cancelled");
         List<String> order = slurm.calls.stream().map(c -> String.join(" ", c)).toList();
-        int cancel = indexOf(order, "scancel --clusters=sandbox -u zed -A hpc_r1 -f");
+        int cancel = indexOf(order, "scancel --clusters=sandbox 42");
         int remove = indexOf(order, "remove user where name=zed and account=hpc_r1");
         assertTrue(cancel >= 0 && remove > cancel, () -> "scancel before remove: " + order);
-        assertTrue(indexOf(order, "squeue --clusters=sandbox -h -u zed -A hpc_r1 -o %A") < cancel, "squeue first");
+        assertTrue(indexOf(order, "squeue --clusters=sandbox -h -A hpc_r1 -o %A|%a|%u") < cancel, "squeue first");
+        assertEquals(1, slurm.count("scancel"), "one scancel with the job ids of the stale associations");
         waldur.assertNoViolations();
     }
 
@@ -265,15 +269,53 @@ class MembershipSyncRouteTest extends AgentRouteTestSupport {
     }
 
     @Test
+    void accountsGoingToTheSameQosChangeInOneCommandAndABadOneIsIsolated() throws Exception {
+        String p = project("p");
+        String q1 = allocation(p, "q1");
+        String q2 = allocation(p, "q2");
+        String q3 = allocation(p, "q3");
+        String q4 = allocation(p, "q4");
+        waldur.setResourceFlags(q1, true, false, false);
+        waldur.setResourceFlags(q2, true, false, false);
+        waldur.setResourceFlags(q3, true, false, false);
+        waldur.setResourceFlags(q4, false, true, false);
+        slurm.failWhen(argv -> argv.contains("modify") && argv.stream().anyMatch(a -> a.startsWith("name=") && a.contains("hpc_q2")));
+
+        cycle("membership-sync");
+
+        List<String> modifies = slurm.calls.stream().filter(c -> c.contains("modify"))
+                .map(c -> c.stream().filter(a -> a.startsWith("name=") || a.startsWith("qos=")).toList().toString()).toList();
+        assertEquals(List.of("[name=hpc_q4, qos=limited]", "[name=hpc_q1,hpc_q2,hpc_q3, qos=paused]", "[name=hpc_q1, qos=paused]",
+                "[name=hpc_q2, qos=paused]", "[name=hpc_q3, qos=paused]"), modifies,
+                "one modify per distinct QoS; the failed group again account by account");
+        assertEquals("Erred", state(q2));
+        assertTrue(((String) waldur.resource(q2).get("error_message")).contains("setting QoS paused on hpc_q2"));
+        for (String r : List.of(q1, q3, q4)) {
+            assertEquals("OK", state(r));
+        }
+        assertEquals("paused", slurm.accounts.get("hpc_q3").qos);
+        assertEquals("limited", slurm.accounts.get("hpc_q4").qos);
+
+        slurm.failWhen(argv -> false);
+        slurm.calls.clear();
+        cycle("membership-sync");
+        assertEquals(1, slurm.count("sacctmgr", "modify"), "only hpc_q2 is left to change");
+        assertEquals("OK", state(q2));
+        waldur.assertNoViolations();
+    }
+
+    @Test
     void aFailingResourceIsErredWithTheSlurmMessageAndTheOthersContinue() throws Exception {
         String p = project("p");
         member(p, "alice");
         String good1 = allocation(p, "good1");
         String bad = allocation(p, "bad", "zed");
         String good2 = allocation(p, "good2");
-        slurm.failWhen(argv -> argv.contains("add") && argv.contains("account=hpc_bad"));
+        slurm.failLoadWhen(file -> file.contains("'hpc_bad'"));
 
         cycle("membership-sync");
+
+        assertEquals(1 + 3, slurm.count("sacctmgr", "load"), "the batch failed: one load per account to isolate it");
 
         assertEquals("Erred", state(bad));
         String message = (String) waldur.resource(bad).get("error_message");
@@ -285,7 +327,7 @@ class MembershipSyncRouteTest extends AgentRouteTestSupport {
         assertEquals(Set.of("alice"), users("hpc_good2"));
         assertEquals(2, waldur.count("POST", ".*/refresh_last_sync/"), "not for the erred one");
 
-        slurm.failWhen(argv -> false);
+        slurm.failLoadWhen(file -> false);
         cycle("membership-sync");
         assertEquals("OK", state(bad), "fixed: back to OK");
         waldur.assertNoViolations();

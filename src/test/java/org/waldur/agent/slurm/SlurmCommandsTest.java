@@ -41,6 +41,12 @@ class SlurmCommandsTest {
                 "name=hpc_a", "cluster=sandbox", "set", "qos=paused", "defaultqos=paused"), c.setQos("hpc_a", "paused").argv());
         assertEquals(List.of("/usr/bin/squeue", "--clusters=sandbox", "-h", "-u", "zed", "-A", "hpc_a", "-o", "%A"),
                 c.activeJobs("zed", "hpc_a").argv());
+        assertEquals(List.of("/usr/bin/sacctmgr", "--parsable2", "--noheader", "--immediate", "modify", "account", "where",
+                "name=hpc_a,hpc_b", "cluster=sandbox", "set", "qos=paused", "defaultqos=paused"),
+                c.setQos(List.of("hpc_a", "hpc_b"), "paused").argv(), "one process per distinct QoS");
+        assertEquals(List.of("/usr/bin/squeue", "--clusters=sandbox", "-h", "-A", "hpc_a,hpc_b", "-o", "%A|%a|%u"),
+                c.activeJobsByUser(List.of("hpc_a", "hpc_b")).argv());
+        assertThrows(SlurmNames.UnsafeNameException.class, () -> c.setQos(List.of("hpc_a", "x y"), "paused"));
         assertEquals(List.of("/usr/bin/sacctmgr", "--parsable2", "--noheader", "--immediate", "show", "association", "where",
                 "account=hpc_a,hpc_b", "format=Cluster,Account,ParentName,User,GrpTRESMins,QOS", "cluster=sandbox"),
                 c.associations(List.of("hpc_a", "hpc_b")).argv());

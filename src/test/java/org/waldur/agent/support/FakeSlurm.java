@@ -34,9 +34,12 @@ public final class FakeSlurm implements Processor {
     public final List<List<String>> calls = Collections.synchronizedList(new ArrayList<>());
     public final Set<String> tres = new LinkedHashSet<>(List.of("cpu", "mem", "energy", "node", "billing", "fs/disk", "vmem", "pages", "gres/gpu"));
     public final List<String> runningJobs = new ArrayList<>(); // "id|account|user"
+    /** The files of every {@code sacctmgr load}, in order. */
+    public final List<String> loads = Collections.synchronizedList(new ArrayList<>());
     /** sacct rows ({@code Account|ReqTRES|Elapsed|User}) by month {@code YYYY-MM} of --starttime. */
     public final Map<String, List<String>> sacctRows = new LinkedHashMap<>();
     private Predicate<List<String>> failWhen = a -> false;
+    private Predicate<String> failLoadWhen = f -> false;
     private String cluster = "sandbox";
 
     public FakeSlurm() {
@@ -50,6 +53,11 @@ public final class FakeSlurm implements Processor {
     /** Make matching commands fail with an error message (exit 1), e.g. to break one account's creation. */
     public void failWhen(Predicate<List<String>> p) {
         failWhen = p;
+    }
+
+    /** Make a {@code sacctmgr load} whose file matches fail (exit 1), e.g. a batch holding one bad account. */
+    public void failLoadWhen(Predicate<String> file) {
+        failLoadWhen = file;
     }
 
     public long count(String tool) {
@@ -78,9 +86,13 @@ public final class FakeSlurm implements Processor {
         argv.addAll(args);
         String stdin = exchange.getMessage().getBody(String.class);
         calls.add(argv);
+        if (argv.contains("load")) {
+            loads.add(stdin);
+        }
         String[] out;
         synchronized (this) {
-            out = failWhen.test(argv) ? new String[]{"1", " Error with request: forced failure\n"} : run(argv, stdin);
+            boolean fail = failWhen.test(argv) || (argv.contains("load") && stdin != null && failLoadWhen.test(stdin));
+            out = fail ? new String[]{"1", " Error with request: forced failure\n"} : run(argv, stdin);
         }
         exchange.getMessage().setHeader("CamelExecExitValue", Integer.parseInt(out[0]));
         exchange.getMessage().setBody(out[1]);
@@ -253,10 +265,18 @@ public final class FakeSlurm implements Processor {
     }
 
     private String[] modify(List<String> a) {
-        String name = a.stream().filter(x -> x.startsWith("name=")).findFirst().map(x -> x.substring(5)).orElse(a.get(2));
+        String names = a.stream().filter(x -> x.startsWith("name=")).findFirst().map(x -> x.substring(5)).orElse(a.get(2));
+        boolean any = false;
+        for (String name : names.split(",")) {
+            any |= modify(name, a);
+        }
+        return any ? ok(" Modified account associations...\n") : new String[]{"1", " Nothing modified\n"};
+    }
+
+    private boolean modify(String name, List<String> a) {
         Acct acc = accounts.get(name);
         if (acc == null) {
-            return new String[]{"1", " Nothing modified\n"};
+            return false;
         }
         String setting = a.get(a.indexOf("set") + 1);
         if (setting.startsWith("GrpTRESMins=")) {
@@ -267,7 +287,7 @@ public final class FakeSlurm implements Processor {
         } else if (setting.startsWith("qos=")) {
             acc.qos = setting.substring(4);
         }
-        return ok(" Modified account associations...\n");
+        return true;
     }
 
     private String[] removeAccounts(List<String> a) {
@@ -312,12 +332,13 @@ public final class FakeSlurm implements Processor {
 
     private String[] squeue(List<String> a) {
         Set<String> accts = Set.of(a.get(a.indexOf("-A") + 1).split(","));
-        String user = a.contains("-u") ? a.get(a.indexOf("-u") + 1) : null;
+        Set<String> users = a.contains("-u") ? Set.of(a.get(a.indexOf("-u") + 1).split(",")) : null;
+        boolean pairs = "%A|%a|%u".equals(a.get(a.indexOf("-o") + 1));
         StringBuilder out = new StringBuilder();
         for (String job : runningJobs) {
             String[] f = job.split("\\|");
-            if (accts.contains(f[1]) && (user == null || user.equals(f[2]))) {
-                out.append(f[0]).append('\n');
+            if (accts.contains(f[1]) && (users == null || users.contains(f[2]))) {
+                out.append(pairs ? job : f[0]).append('\n');
             }
         }
         return ok(out.toString());

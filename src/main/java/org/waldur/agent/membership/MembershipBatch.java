@@ -1,0 +1,165 @@
+package org.waldur.agent.membership;
+
+import org.waldur.agent.accounts.OrderPlanner;
+import org.waldur.agent.config.SlurmSettings;
+import org.waldur.agent.slurm.AssociationSnapshot;
+import org.waldur.agent.slurm.LoadFile;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The SLURM writes of one offering's membership cycle, merged across its planned resources so that a cycle costs
+ * a constant number of processes (as order processing does): one squeue and at most one scancel for the jobs of
+ * stale users, one {@code add user} for missing {@code default_account} associations (policy {@code common}),
+ * one {@code sacctmgr load} with every new association, one {@code modify account} per distinct target QoS.
+ * Each {@link MembershipWork} keeps its own part, so a failed batch can be applied resource by resource.
+ * No Camel, no I/O.
+ */
+public final class MembershipBatch {
+    private final SlurmSettings s;
+    private final AssociationSnapshot snapshot;
+    private final List<MembershipWork> works = Collections.synchronizedList(new ArrayList<>());
+
+    /** A stale (user, account) association of one resource. */
+    public record Stale(MembershipWork work, String user) {
+        public String getAccount() {
+            return work.account;
+        }
+    }
+
+    /** Accounts whose QoS must become {@code qos}. */
+    public record QosGroup(String qos, List<MembershipWork> works) {
+        public List<String> accounts() {
+            return works.stream().map(w -> w.account).toList();
+        }
+    }
+
+    public MembershipBatch(SlurmSettings settings, AssociationSnapshot snapshot) {
+        this.s = settings;
+        this.snapshot = snapshot;
+    }
+
+    /** A planned resource whose account exists joins the cycle's writes. */
+    public void add(MembershipWork w) {
+        if (!w.accountMissing) {
+            works.add(w);
+        }
+    }
+
+    public List<MembershipWork> works() {
+        synchronized (works) {
+            return List.copyOf(works);
+        }
+    }
+
+    // ---- stale users --------------------------------------------------------------------------------------
+
+    public List<Stale> stale() {
+        List<Stale> out = new ArrayList<>();
+        for (MembershipWork w : works()) {
+            w.stale.forEach(u -> out.add(new Stale(w, u)));
+        }
+        return out;
+    }
+
+    public Set<String> staleAccounts() {
+        Set<String> out = new TreeSet<>();
+        stale().forEach(p -> out.add(p.work().account));
+        return out;
+    }
+
+    /**
+     * Job ids among squeue's {@code id|account|user} lines whose (account, user) association is stale, by work
+     * (a job of a wanted user, or of a stale user under another account, is left alone).
+     */
+    public Map<MembershipWork, List<String>> staleJobs(String squeueOutput) {
+        Map<String, MembershipWork> byPair = new TreeMap<>();
+        for (Stale p : stale()) {
+            byPair.put(p.work().account.toLowerCase() + "|" + p.user(), p.work());
+        }
+        Map<MembershipWork, List<String>> out = new LinkedHashMap<>();
+        for (String line : squeueOutput.lines().map(String::strip).toList()) {
+            String[] f = line.split("\\|");
+            if (f.length == 3 && f[0].matches("[0-9_]+")) {
+                MembershipWork w = byPair.get(f[1].toLowerCase() + "|" + f[2]);
+                if (w != null) {
+                    out.computeIfAbsent(w, k -> new ArrayList<>()).add(f[0]);
+                }
+            }
+        }
+        return out;
+    }
+
+    // ---- new associations ---------------------------------------------------------------------------------
+
+    /** Partitions configured: the per-account {@code add user … Partition=} stays (load's syntax is unverified). */
+    public boolean perAccountAdds() {
+        return s.defaultPartition() != null && !s.defaultPartition().isBlank();
+    }
+
+    public List<MembershipWork> adding() {
+        return works().stream().filter(MembershipWork::isAdding).toList();
+    }
+
+    /**
+     * Policy {@code common}: new users lacking the association with {@code default_account}; it is added first in
+     * one {@code add user}, because a load ignores a DefaultAccount the user has no association with.
+     */
+    public List<String> defaultAssociations() {
+        if (perAccountAdds()) {
+            return List.of();
+        }
+        Set<String> out = new TreeSet<>();
+        for (MembershipWork w : adding()) {
+            for (String u : w.add) {
+                if (OrderPlanner.lacksDefaultAssociation(s, snapshot, u)) {
+                    out.add(u);
+                }
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** Every resource's new associations in one load file (empty when partitions need per-account adds). */
+    public LoadFile load() {
+        LoadFile all = new LoadFile();
+        if (!perAccountAdds()) {
+            adding().forEach(w -> all.addAll(load(w)));
+        }
+        return all;
+    }
+
+    /**
+     * One resource's new associations: a User line per user under its account's Parent block, with the
+     * DefaultAccount the policy asks for ({@code individual}: the account; {@code common}: default_account;
+     * {@code none}: none). No Account lines: a limit change in a file with User lines is not committed (22.05).
+     */
+    public static LoadFile load(MembershipWork w) {
+        LoadFile f = new LoadFile();
+        String d = w.defaultAccount == null || w.defaultAccount.isBlank() ? null : w.defaultAccount;
+        w.add.forEach(u -> f.user(u, w.account, d));
+        return f;
+    }
+
+    // ---- QoS ----------------------------------------------------------------------------------------------
+
+    /** Accounts whose QoS must change, one group per distinct target (at most default, downscaled, paused). */
+    public List<QosGroup> qosGroups() {
+        Map<String, List<MembershipWork>> by = new TreeMap<>();
+        for (MembershipWork w : works()) {
+            if (w.isQosChange()) {
+                by.computeIfAbsent(w.qosTarget, k -> new ArrayList<>()).add(w);
+            }
+        }
+        List<QosGroup> out = new ArrayList<>();
+        by.forEach((q, ws) -> out.add(new QosGroup(q, ws)));
+        return out;
+    }
+}
