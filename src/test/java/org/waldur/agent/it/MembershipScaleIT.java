@@ -50,8 +50,9 @@ class MembershipScaleIT extends ItSupport {
                     assertEquals(1, calls.size(), "nothing to change: one association read for all accounts\n" + figures);
                 }
             }
+            Map<String, RealSlurm.Assoc> slurm = RealSlurm.associations();
             for (int i = 0; i < made; i++) {
-                assertEquals(5, RealSlurm.associations().get("ita_s" + i).users.size());
+                assertEquals(5, slurm.get("ita_s" + i).users.size(), "ita_s" + i);
             }
         }
         System.out.print(figures);
