@@ -1,6 +1,8 @@
 package org.waldur.agent;
 
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 import org.waldur.agent.config.AgentConfig;
 import org.waldur.agent.config.ConfigException;
 import org.waldur.agent.config.ConfigResolver;
@@ -132,7 +134,26 @@ public final class App implements Callable<Integer> {
             AgentBeans.onceModes = selected;
             AgentBeans.onAllCyclesDone = main::completed;
         }
+        // camel-main starts happily with no routes at all: a mis-pointed --routes or a deleted flow file would
+        // leave the agent idle and silent, so every selected mode's route must be there once it has started.
+        List<String> wanted = homedirsOnly ? List.of("create-homedirs")
+                : selected.stream().map(Mode::routeName).toList();
+        List<String> missing = new ArrayList<>();
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterStart(BaseMainSupport started) {
+                wanted.stream().filter(id -> started.getCamelContext().getRoute(id) == null).forEach(missing::add);
+                if (!missing.isEmpty()) {
+                    System.err.println("waldur-camel-agent: no route " + missing + " in " + routeDir.toAbsolutePath()
+                            + " (the routes/ of the distribution, or --routes DIR)");
+                    main.completed();
+                }
+            }
+        });
         main.run();
+        if (!missing.isEmpty()) {
+            return 2;
+        }
         if (main.getExitCode() != 0) {
             return main.getExitCode();
         }

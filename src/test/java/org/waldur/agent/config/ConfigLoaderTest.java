@@ -147,6 +147,25 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theShippedExamplesLoadAsTheyAre() throws Exception {
+        AgentConfig yaml = YamlConfigLoader.load(Path.of("examples/waldur-site-agent-config.yaml"), Map.of());
+        assertEquals(List.of("cpu", "mem", "gres/gpu"), List.copyOf(yaml.offerings().get(0).components().keySet()));
+        assertEquals("individual", yaml.offerings().get(0).slurm().defaultAccountPolicy());
+        for (String file : List.of("pull", "push")) {
+            Map<String, String> env = new HashMap<>();
+            for (String line : Files.readAllLines(Path.of("examples/env/" + file + ".env"))) {
+                if (!line.isBlank() && !line.startsWith("#")) {
+                    env.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
+                }
+            }
+            AgentConfig c = ConfigResolver.resolve(null, env);
+            assertTrue(c.offerings().get(0).slurm().legacyNaming(), file);
+            assertEquals(file.equals("pull") ? List.of(Mode.ORDER_PROCESS) : List.of(Mode.REPORT, Mode.MEMBERSHIP_SYNC),
+                    LegacyEnvConfig.modes(env), file);
+        }
+    }
+
+    @Test
     void explicitFileWinsOverLegacyEnvironment() throws Exception {
         Path f = write(GOOD);
         AgentConfig c = ConfigResolver.resolve(f.toString(), Map.of("WALDUR_API_URL", "http://other/api/"));
