@@ -51,7 +51,11 @@ sed -e "s#http://localhost:8081/api/#$WALDUR_API_URL#" -e "s#CHANGEME#$WALDUR_AP
     examples/waldur-site-agent-config.yaml > "$out/config.yaml"
 
 if [ "$(id -u)" = 0 ]; then
-  step "SLURM: the two allocations an earlier cycle made (the seed updates one and terminates the other)"
+  step "SLURM: the demo's accounts reset, then the two allocations an earlier cycle made (the seed updates one and terminates the other)"
+  # the simulator starts from its seed every time; so does SLURM, or a second demo would meet its own accounts
+  for a in hpc_climate-sim hpc_genome-assembly hpc_old-alloc hpc_retired-alloc hpc_climate-2024 hpc_genomics hpc_uni-tartu; do
+    sacctmgr -i remove account where name="$a" >/dev/null 2>&1 || true
+  done
   sacctmgr -i load file=/dev/stdin >/dev/null <<'LOAD' || true
 Cluster - 'sandbox'
 Parent - 'root'
