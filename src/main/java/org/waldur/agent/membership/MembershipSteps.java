@@ -36,8 +36,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class MembershipSteps {
     private static final Logger LOG = LoggerFactory.getLogger("org.waldur.agent.membership");
-    /** One argument of the association read stays well below Linux's 128 KiB limit per argv element. */
-    static final int MAX_ACCOUNT_LIST_CHARS = 100_000;
 
     private final HomeDirs homes;
 
@@ -75,22 +73,8 @@ public final class MembershipSteps {
         if (!accounts.isEmpty() && "common".equals(offering.slurm().defaultAccountPolicy()) && d != null && SlurmNames.isAccount(d)) {
             accounts.add(d);
         }
-        List<SlurmCommand> out = new ArrayList<>();
-        List<String> chunk = new ArrayList<>();
-        int chars = 0;
-        for (String a : accounts) {
-            if (!chunk.isEmpty() && chars + a.length() + 1 > MAX_ACCOUNT_LIST_CHARS) {
-                out.add(new SlurmCommands(offering.slurm()).associations(chunk));
-                chunk = new ArrayList<>();
-                chars = 0;
-            }
-            chunk.add(a);
-            chars += a.length() + 1;
-        }
-        if (!chunk.isEmpty()) {
-            out.add(new SlurmCommands(offering.slurm()).associations(chunk));
-        }
-        return out;
+        SlurmCommands commands = new SlurmCommands(offering.slurm());
+        return SlurmCommands.chunks(accounts).stream().map(commands::associations).toList();
     }
 
     public void collectAssociations(@Body SlurmResult r, @ExchangeProperty("associationChunks") List<String> chunks) {

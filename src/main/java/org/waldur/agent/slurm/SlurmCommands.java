@@ -16,6 +16,8 @@ import java.util.Map;
  */
 public final class SlurmCommands {
     private static final List<String> SACCTMGR_FLAGS = List.of("--parsable2", "--noheader", "--immediate");
+    /** Characters of one comma-separated account argument: well under the kernel's limits (one argument ≤ 128 KB). */
+    public static final int MAX_ACCOUNT_LIST_CHARS = 100_000;
     private final SlurmSettings settings;
 
     public SlurmCommands(SlurmSettings settings) {
@@ -162,6 +164,29 @@ public final class SlurmCommands {
     /** Home directory: absolute {@code /sbin/mkhomedir_helper}, no bin path, but the command prefix still applies. */
     public SlurmCommand mkhomedir(String user, String umask) {
         return new SlurmCommand(prefixed("/sbin/mkhomedir_helper", List.of(SlurmNames.user(user), umask)), true, null);
+    }
+
+    /**
+     * Account names cut into lists that each fit one argument ({@link #MAX_ACCOUNT_LIST_CHARS}); one list for any
+     * ordinary site, so a comma-list command stays one process.
+     */
+    public static List<List<String>> chunks(Collection<String> accounts) {
+        List<List<String>> out = new ArrayList<>();
+        List<String> chunk = new ArrayList<>();
+        int chars = 0;
+        for (String a : accounts) {
+            if (!chunk.isEmpty() && chars + a.length() + 1 > MAX_ACCOUNT_LIST_CHARS) {
+                out.add(chunk);
+                chunk = new ArrayList<>();
+                chars = 0;
+            }
+            chunk.add(a);
+            chars += a.length() + 1;
+        }
+        if (!chunk.isEmpty()) {
+            out.add(chunk);
+        }
+        return out;
     }
 
     // ---- plumbing ----------------------------------------------------------------------------------------
