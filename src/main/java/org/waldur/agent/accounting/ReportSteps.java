@@ -38,8 +38,6 @@ import java.util.function.Supplier;
  */
 public final class ReportSteps {
     private static final Logger LOG = LoggerFactory.getLogger("org.waldur.agent.report");
-    /** Keep one sacct argv well under the kernel's limits (ARG_MAX 2 MB, one argument ≤ 128 KB). */
-    static final int MAX_ACCOUNTS_ARG = 100_000;
     private final AgentConfig config;
     private final Supplier<ZonedDateTime> clock;
     private final Set<String> warnedComponents = ConcurrentHashMap.newKeySet();
@@ -102,6 +100,7 @@ public final class ReportSteps {
         exchange.setProperty("reportStarted", now);
         // shared by reference with the split's sub-exchanges, which fill it (properties they set themselves are lost)
         exchange.setProperty("usageByPeriod", new LinkedHashMap<ReportingPeriod, Map<String, AccountUsage>>());
+        exchange.setProperty("existingUsages", new ConcurrentHashMap<String, List<UsageDecision.Existing>>());
         return ReportingPeriods.of(now, config.reportingPeriods());
     }
 
@@ -110,22 +109,8 @@ public final class ReportSteps {
                                             @ExchangeProperty("offering") OfferingConfig offering, Exchange exchange) {
         exchange.setProperty("aggregator", new UsageAggregator(offering.components().keySet()));
         SlurmCommands commands = new SlurmCommands(offering.slurm());
-        List<SlurmCommand> out = new ArrayList<>();
-        List<String> chunk = new ArrayList<>();
-        int length = 0;
-        for (String account : accounts(resources)) {
-            if (length + account.length() + 1 > MAX_ACCOUNTS_ARG && !chunk.isEmpty()) {
-                out.add(commands.sacct(period.sacctStart(), period.sacctEnd(), chunk));
-                chunk = new ArrayList<>();
-                length = 0;
-            }
-            chunk.add(account);
-            length += account.length() + 1;
-        }
-        if (!chunk.isEmpty()) {
-            out.add(commands.sacct(period.sacctStart(), period.sacctEnd(), chunk));
-        }
-        return out;
+        return SlurmCommands.chunks(accounts(resources)).stream()
+                .map(chunk -> commands.sacct(period.sacctStart(), period.sacctEnd(), chunk)).toList();
     }
 
     /** Streams one sacct output (a file-backed stream) into the period's aggregator. */
@@ -186,11 +171,18 @@ public final class ReportSteps {
         return out;
     }
 
-    public UsageDecision decide(@Body String existingJson, @ExchangeProperty("item") PeriodUsage item) {
-        List<UsageDecision.Existing> existing = new ArrayList<>();
-        WaldurJson.read(existingJson, JsonNode.class).forEach(u -> existing.add(new UsageDecision.Existing(
-                u.path("uuid").asText(), u.path("type").asText(), new BigDecimal(u.path("usage").asText("0")))));
-        UsageDecision d = UsageDecision.decide(existing, item.amounts());
+    /** Waldur's usage records of one month for the whole offering, kept by (resource, month) for {@link #decide}. */
+    public void keepExisting(@Body String usagesJson, @ExchangeProperty("period") ReportingPeriod period,
+                             @ExchangeProperty("existingUsages") Map<String, List<UsageDecision.Existing>> existing) {
+        WaldurJson.read(usagesJson, JsonNode.class).forEach(u -> existing
+                .computeIfAbsent(u.path("resource_uuid").asText() + "/" + period.billingPeriod(), k -> new ArrayList<>())
+                .add(new UsageDecision.Existing(u.path("uuid").asText(), u.path("type").asText(), new BigDecimal(u.path("usage").asText("0")))));
+    }
+
+    public UsageDecision decide(@ExchangeProperty("item") PeriodUsage item,
+                                @ExchangeProperty("existingUsages") Map<String, List<UsageDecision.Existing>> existing) {
+        UsageDecision d = UsageDecision.decide(existing.getOrDefault(item.getResourceUuid() + "/" + item.getBillingPeriod(), List.of()),
+                item.amounts());
         if (d.kind() == UsageDecision.Kind.ANOMALY) {
             LOG.warn("usage anomaly for {} {}: {}; not submitted", item.getAccount(), item.getBillingPeriod(), d.reason());
         } else if (d.kind() == UsageDecision.Kind.UNCHANGED) {

@@ -84,6 +84,12 @@ class ReportRouteTest extends AgentRouteTestSupport {
 
         assertEquals(2, slurm.count("sacct"), "one sacct per reporting month");
         assertEquals(1, slurm.count("sacctmgr"), "one association read for all limits");
+        waldur.clearRequests();
+        cycle("report");
+        assertEquals(0, waldur.count("POST", ".*/set_usage/"), "nothing changed");
+        long usageReads = waldur.count("GET", ".*/marketplace-component-usages/");
+        assertTrue(usageReads <= 2 * 6, "what Waldur holds is read per month for the offering (600 rows = 6 pages), "
+                + "not per resource: " + usageReads + " reads");
         for (String r : resources) {
             assertEquals(0.00, amount(usages(r, "2026-10-01"), "cpu"), 1e-9); // 60 cpu-min / 60000 rounds to 0.00
             assertEquals(0.49, amount(usages(r, "2026-10-01"), "mem"), 1e-9); // 1000 MB × 30 min / 61440 = 0.488
