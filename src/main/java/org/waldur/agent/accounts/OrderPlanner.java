@@ -127,6 +127,7 @@ public final class OrderPlanner {
             w.limitChanges.account(account, parentOf(existing), resource.name(), orgOf(existing), zero);
         } else if (existing != null) {
             w.removals.add(account);
+            w.removalUsers.addAll(existing.users());
             String project = naming.project(order);
             snapshot.removed(account);
             boolean linked = project.equals(existing.parent) || project.equals(existing.organization);

@@ -193,8 +193,17 @@ public final class OrderSteps {
         return planner.works().stream().filter(w -> w.isReady() && !w.removals.isEmpty()).toList();
     }
 
-    public SlurmCommand ownRemovalCommand(@ExchangeProperty("work") OrderWork work, @ExchangeProperty("offering") OfferingConfig o) {
-        return new SlurmCommands(o.slurm()).removeAccounts(work.removals);
+    /**
+     * One order's removal when the batch failed: each user's association alone, then the accounts. SLURM 22.05
+     * refuses to remove an account (or several associations in one command) while it is a user's DefaultAccount —
+     * which it is for every member under policy {@code individual} — but removes a default association on its own.
+     */
+    public List<SlurmCommand> ownRemovalCommands(@ExchangeProperty("work") OrderWork work, @ExchangeProperty("offering") OfferingConfig o) {
+        SlurmCommands commands = new SlurmCommands(o.slurm());
+        List<SlurmCommand> out = new ArrayList<>();
+        work.removalUsers.forEach(u -> out.add(commands.removeUser(u, work.account)));
+        out.add(commands.removeAccounts(work.removals));
+        return out;
     }
 
     public void ownRemovalApplied(@Body SlurmResult result, @ExchangeProperty("work") OrderWork work) {

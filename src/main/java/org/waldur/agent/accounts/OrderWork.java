@@ -31,6 +31,8 @@ public final class OrderWork {
      */
     public final LoadFile limitChanges = new LoadFile();
     public final List<String> removals = new ArrayList<>();
+    /** Users of the allocation being removed: the one-by-one path takes their associations away first. */
+    public final List<String> removalUsers = new ArrayList<>();
     public Map<String, Long> waldurLimits;
     private Outcome outcome = Outcome.READY;
     private String message = "";

@@ -34,6 +34,14 @@ public final class FakeSlurm implements Processor {
     public final List<List<String>> calls = Collections.synchronizedList(new ArrayList<>());
     public final Set<String> tres = new LinkedHashSet<>(List.of("cpu", "mem", "energy", "node", "billing", "fs/disk", "vmem", "pages", "gres/gpu"));
     public final List<String> runningJobs = new ArrayList<>(); // "id|account|user"
+    /** user → DefaultAccount: a new user's first association, as SLURM does; it blocks removing that account. */
+    public final Map<String, String> defaultAccounts = new LinkedHashMap<>();
+    /**
+     * Whether the command being answered named its cluster. SLURM 22.05 twice refused an unscoped
+     * {@code remove account} of a user's DefaultAccount (examples/slurm-sandbox/FINDINGS.md §18); the emulator
+     * refuses every unscoped one, so the agent's way around it is always exercised.
+     */
+    private boolean clusterScoped;
     /** The files of every {@code sacctmgr load}, in order. */
     public final List<String> loads = Collections.synchronizedList(new ArrayList<>());
     /** sacct rows ({@code Account|ReqTRES|Elapsed|User}) by month {@code YYYY-MM} of --starttime. */
@@ -117,6 +125,7 @@ public final class FakeSlurm implements Processor {
         String tool = tool(argv);
         List<String> a = new ArrayList<>(argv.subList(argv.indexOf(argv.stream().filter(x -> x.endsWith(tool)).findFirst().orElseThrow()) + 1, argv.size()));
         a.removeIf(x -> x.startsWith("--") && !x.contains("="));
+        clusterScoped = a.stream().anyMatch(x -> x.startsWith("cluster="));
         a.removeIf(x -> x.startsWith("cluster=") || x.startsWith("--cluster"));
         return switch (tool) {
             case "sacctmgr" -> sacctmgr(a, stdin);
@@ -229,7 +238,10 @@ public final class FakeSlurm implements Processor {
                 }
                 case "User" -> {
                     String p = parent;
-                    apply.add(() -> accounts.get(p).users.add(name));
+                    apply.add(() -> {
+                        defaultAccounts.putIfAbsent(name, p);
+                        accounts.get(p).users.add(name);
+                    });
                     added++;
                 }
                 default -> {
@@ -299,8 +311,18 @@ public final class FakeSlurm implements Processor {
                     return new String[]{"1", " Error with request: Job(s) active, cancel job(s) before remove\n"};
                 }
             }
-            if (accounts.remove(n) != null) {
+            for (Map.Entry<String, String> d : defaultAccounts.entrySet()) {
+                if (!clusterScoped && d.getValue().equals(n) && accounts.containsKey(n) && accounts.get(n).users.contains(d.getKey())) {
+                    return new String[]{"1", " Error with request: You can not remove the default account of a user\n  C = "
+                            + cluster + " A = " + n + " U = " + d.getKey() + "\n Changes Discarded\n"};
+                }
+            }
+        }
+        for (String n : names.split(",")) {
+            Acct gone = accounts.remove(n);
+            if (gone != null) {
                 removed++;
+                defaultAccounts.values().removeIf(n::equals); // cluster-scoped: the users' default becomes empty
             }
         }
         return removed == 0 ? new String[]{"1", " Nothing deleted\n"} : ok(" Deleting accounts...\n");
@@ -313,6 +335,7 @@ public final class FakeSlurm implements Processor {
         }
         boolean any = false;
         for (String u : users) {
+            defaultAccounts.putIfAbsent(u, kv.getOrDefault("defaultaccount", kv.get("account")));
             any |= acc.users.add(u);
         }
         return any ? ok(" Associations =\n") : new String[]{"1", " Nothing new added.\n"};
@@ -327,7 +350,11 @@ public final class FakeSlurm implements Processor {
             }
         }
         Acct acc = accounts.get(kv.get("account"));
-        return acc != null && acc.users.remove(kv.get("name")) ? ok(" Deleting users...\n") : new String[]{"1", " Nothing deleted\n"};
+        boolean removed = acc != null && acc.users.remove(kv.get("name"));
+        if (removed) {
+            defaultAccounts.remove(kv.get("name"), kv.get("account")); // removed alone, a default association may go
+        }
+        return removed ? ok(" Deleting users...\n") : new String[]{"1", " Nothing deleted\n"};
     }
 
     private String[] squeue(List<String> a) {
