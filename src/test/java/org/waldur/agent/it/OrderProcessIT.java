@@ -38,6 +38,10 @@ class OrderProcessIT extends ItSupport {
         String project = waldur.addProject(customer, "Climate", "climate");
         member(project, "alice");
         member(project, "bob");
+        // a user new to SLURM: their first association, ita_alpha, becomes their DefaultAccount, which SLURM
+        // protects from removal — Terminate must still remove it
+        String fresh = "itu" + Long.toString(System.currentTimeMillis(), 36);
+        member(project, fresh);
         String alpha = order(project, "Alpha", "alpha");
         String beta = order(project, "Beta", "beta");
 
@@ -49,16 +53,18 @@ class OrderProcessIT extends ItSupport {
         assertEquals("itc_uni", slurm.get("itp_climate").parent);
         assertEquals("itp_climate", slurm.get("ita_alpha").parent);
         assertEquals(Map.of("cpu", 600000L, "mem", 614400L, "gres/gpu", 120L), limits(slurm.get("ita_alpha").limits));
-        assertEquals(Set.of("alice", "bob"), new TreeSet<>(slurm.get("ita_alpha").users));
+        assertEquals(Set.of("alice", "bob", fresh), new TreeSet<>(slurm.get("ita_alpha").users));
         assertEquals("ita_alpha", waldur.resource(resourceOf(alpha)).get("backend_id"));
+        assertEquals(fresh + "|ita_alpha", RealSlurm.sacctmgr("show", "user", fresh, "format=User,DefaultAccount").strip());
 
         String update = waldur.addOrder(offering, resourceOf(alpha), "Update", "executing", Map.of("cpu", 20, "gres/gpu", 3));
         assertEquals(0, once(config).rc());
         assertEquals("done", waldur.order(update).get("state"));
         assertEquals(Map.of("cpu", 1200000L, "mem", 614400L, "gres/gpu", 180L), limits(RealSlurm.associations().get("ita_alpha").limits));
 
-        waldur.addOrder(offering, resourceOf(alpha), "Terminate", "executing", Map.of());
+        String terminateAlpha = waldur.addOrder(offering, resourceOf(alpha), "Terminate", "executing", Map.of());
         assertEquals(0, once(config).rc());
+        assertEquals("done", waldur.order(terminateAlpha).get("state"), () -> "" + waldur.order(terminateAlpha));
         slurm = RealSlurm.associations();
         assertFalse(slurm.containsKey("ita_alpha"));
         assertTrue(slurm.containsKey("itp_climate"), "beta still hangs below the project");
@@ -77,7 +83,7 @@ class OrderProcessIT extends ItSupport {
         assertEquals("done", waldur.order(restore).get("state"));
         slurm = RealSlurm.associations();
         assertEquals("itp_climate", slurm.get("ita_alpha").parent);
-        assertEquals(Set.of("alice", "bob"), new TreeSet<>(slurm.get("ita_alpha").users));
+        assertEquals(Set.of("alice", "bob", fresh), new TreeSet<>(slurm.get("ita_alpha").users));
         waldur.assertNoViolations();
     }
 

@@ -122,6 +122,12 @@ public final class RealSlurm {
             }
             run(List.of("scancel", "-A", String.join(",", names)), null);
             for (String n : names) {
+                // each association alone first: SLURM refuses to remove a user's DefaultAccount any other way
+                for (String user : sacctmgr("show", "association", "where", "account=" + n, "format=User").split("\n")) {
+                    if (!user.isBlank()) {
+                        sacctmgr("remove", "user", "where", "name=" + user.strip(), "and", "account=" + n);
+                    }
+                }
                 sacctmgr("remove", "account", "where", "name=" + n);
             }
         }
