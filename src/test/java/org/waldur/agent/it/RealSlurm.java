@@ -121,12 +121,19 @@ public final class RealSlurm {
                 return;
             }
             run(List.of("scancel", "-A", String.join(",", names)), null);
+            // one removal for all; where SLURM refuses (a user's DefaultAccount together with their other
+            // associations, FINDINGS §9/§18), each account alone, and each association alone only if that is refused too
+            for (List<String> chunk : org.waldur.agent.slurm.SlurmCommands.chunks(names)) {
+                sacctmgr("remove", "account", "where", "name=" + String.join(",", chunk));
+            }
+            Map<String, Assoc> left = associations();
             for (String n : names) {
-                // each association alone first: SLURM refuses to remove a user's DefaultAccount any other way
-                for (String user : sacctmgr("show", "association", "where", "account=" + n, "format=User").split("\n")) {
-                    if (!user.isBlank()) {
-                        sacctmgr("remove", "user", "where", "name=" + user.strip(), "and", "account=" + n);
-                    }
+                Assoc a = left.get(n);
+                if (a == null || !sacctmgr("remove", "account", "where", "name=" + n).contains("default account of a user")) {
+                    continue;
+                }
+                for (String user : a.users) {
+                    sacctmgr("remove", "user", "where", "name=" + user, "and", "account=" + n);
                 }
                 sacctmgr("remove", "account", "where", "name=" + n);
             }
