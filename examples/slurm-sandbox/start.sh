@@ -188,6 +188,7 @@ AccountingStorageType=accounting_storage/slurmdbd
 AccountingStorageHost=localhost
 AccountingStorageEnforce=associations,limits,qos,safe
 AccountingStorageTRES=gres/gpu
+AccountingStoreFlags=job_comment
 GresTypes=gpu
 JobCompType=jobcomp/none
 MpiDefault=none
@@ -202,7 +203,10 @@ InactiveLimit=0
 SlurmctldTimeout=30
 SlurmdTimeout=60
 $node_topology NodeAddr=127.0.0.1 RealMemory=$real_mem Gres=gpu:2 State=UNKNOWN
-PartitionName=debug Nodes=ALL Default=YES DefaultTime=01:00:00 MaxTime=INFINITE State=UP"
+PartitionName=debug Nodes=ALL Default=YES DefaultTime=01:00:00 MaxTime=INFINITE State=UP
+# part1/part2: the AUDITOR collector and priority-plugin suites (sites by partition, PriorityJobFactor per group)
+PartitionName=part1 Nodes=ALL DefaultTime=01:00:00 MaxTime=INFINITE State=UP
+PartitionName=part2 Nodes=ALL DefaultTime=01:00:00 MaxTime=INFINITE State=UP"
 
 gres_conf="NodeName=$node_name Name=gpu File=/dev/loop[0-1]"
 
