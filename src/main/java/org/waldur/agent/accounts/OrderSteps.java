@@ -65,10 +65,6 @@ public final class OrderSteps {
         return q instanceof Map<?, ?> m ? (Map<String, Number>) m : Map.of();
     }
 
-    public boolean needsPlanQuotas(@ExchangeProperty("order") Order order) {
-        return "Update".equals(order.type()) && (order.limits() == null || order.limits().isEmpty()) && order.planUuid() != null;
-    }
-
     public boolean stillExecuting(@Body String json) {
         return "executing".equals(WaldurJson.read(json, Map.class).get("state"));
     }
@@ -80,8 +76,7 @@ public final class OrderSteps {
         OrderPlanner planner = exchange.getProperty("planner", OrderPlanner.class);
         Order order = exchange.getProperty("order", Order.class);
         Resource resource = exchange.getProperty("resource", Resource.class);
-        OrderWork work = switch (order.type()) {
-            case "Create", "Restore" -> planner.create(order, resource, exchange.getProperty("team", List.class));
+        OrderWork work = order.needsTeam() ? planner.create(order, resource, exchange.getProperty("team", List.class)) : switch (order.type()) {
             case "Update" -> planner.update(order, resource, exchange.getProperty("planQuotas") != null
                     ? exchange.getProperty("planQuotas", Map.class) : order.limits() == null ? Map.of() : order.limits());
             case "Terminate" -> planner.terminate(order, resource);
@@ -100,13 +95,12 @@ public final class OrderSteps {
             work = OrderWork.failedEarly(order, "");
             exchange.setProperty("work", work);
         }
-        if (WaldurErrors.isTransient(t)) {
-            work.defer(WaldurErrors.describe(t));
-            LOG.warn("{}: Waldur is unavailable ({}); the order is left for the next cycle", order, WaldurErrors.describe(t));
-        } else if (t instanceof org.apache.camel.http.base.HttpOperationFailedException || t.getCause() instanceof org.apache.camel.http.base.HttpOperationFailedException) {
-            work.fail(WaldurErrors.describe(t));
+        WaldurErrors.Failure f = WaldurErrors.classify(t);
+        if (f.transientTrouble()) {
+            work.defer(f.reason());
+            LOG.warn("{}: Waldur is unavailable ({}); the order is left for the next cycle", order, f.reason());
         } else {
-            work.fail(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
+            work.fail(f.reason());
         }
     }
 
@@ -214,8 +208,8 @@ public final class OrderSteps {
         }
     }
 
-    /** After the writes: every order still ready is done. */
-    public List<OrderWork> works(@ExchangeProperty("planner") OrderPlanner planner) {
+    /** After the writes: every order that nothing failed or deferred is done; all of them, to be finished in Waldur. */
+    public List<OrderWork> markReadyOrdersDone(@ExchangeProperty("planner") OrderPlanner planner) {
         List<OrderWork> out = new ArrayList<>(planner.works());
         out.forEach(OrderWork::done);
         return out;
