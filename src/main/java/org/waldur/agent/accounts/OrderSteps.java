@@ -10,6 +10,7 @@ import org.waldur.agent.slurm.AssociationSnapshot;
 import org.waldur.agent.slurm.LoadFile;
 import org.waldur.agent.slurm.SlurmCommand;
 import org.waldur.agent.slurm.SlurmCommands;
+import org.waldur.agent.slurm.SlurmOutput;
 import org.waldur.agent.slurm.SlurmResult;
 import org.waldur.agent.waldur.Order;
 import org.waldur.agent.waldur.Resource;
@@ -116,7 +117,7 @@ public final class OrderSteps {
 
     /** {@code scancel <ids…>} for the jobs squeue listed, or null when there are none. */
     public SlurmCommand cancelCommand(@Body SlurmResult jobs, @ExchangeProperty("offering") OfferingConfig o) {
-        List<String> ids = jobs.stdout().lines().map(String::strip).filter(l -> l.matches("[0-9_]+")).toList();
+        List<String> ids = SlurmOutput.jobIds(jobs.stdout());
         return ids.isEmpty() ? null : new SlurmCommands(o.slurm()).cancelJobs(ids);
     }
 

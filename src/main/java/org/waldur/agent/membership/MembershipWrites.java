@@ -9,6 +9,7 @@ import org.waldur.agent.config.OfferingConfig;
 import org.waldur.agent.slurm.LoadFile;
 import org.waldur.agent.slurm.SlurmCommand;
 import org.waldur.agent.slurm.SlurmCommands;
+import org.waldur.agent.slurm.SlurmOutput;
 import org.waldur.agent.slurm.SlurmResult;
 
 import java.util.ArrayList;
@@ -24,7 +25,6 @@ import java.util.Map;
  */
 public final class MembershipWrites {
     private static final Logger LOG = LoggerFactory.getLogger("org.waldur.agent.membership");
-    private static final String QOS_IGNORED = "don't have access to their default qos";
 
     private final int jobWaitPolls;
 
@@ -191,7 +191,7 @@ public final class MembershipWrites {
             qosApplied(r, g.works().get(0));
             return List.of();
         }
-        if (r.succeeded() && !ignoredQos(r)) {
+        if (r.succeeded() && !SlurmOutput.qosIgnored(r)) {
             g.works().forEach(w -> w.qos = w.qosTarget);
             return List.of();
         }
@@ -204,7 +204,7 @@ public final class MembershipWrites {
     }
 
     public void qosApplied(@Body SlurmResult r, @ExchangeProperty("work") MembershipWork w) {
-        if (ignoredQos(r)) {
+        if (SlurmOutput.qosIgnored(r)) {
             w.problem("SLURM left the QoS of " + w.account + " unchanged: its associations have a default QoS outside "
                     + w.qosTarget + " (" + r.message() + ")");
         } else if (r.succeeded()) {
@@ -214,9 +214,6 @@ public final class MembershipWrites {
         }
     }
 
-    private static boolean ignoredQos(SlurmResult r) {
-        return r.succeeded() && (r.stdout() + r.stderr()).contains(QOS_IGNORED);
-    }
 
     // ---- plumbing ----------------------------------------------------------------------------------------
 

@@ -76,7 +76,7 @@ public final class SlurmCommands {
         String tres = settings.usageBasis() == SlurmSettings.UsageBasis.ALLOCATED ? "AllocTRES" : "ReqTRES";
         return tool("sacct", false, List.of("--parsable2", "--noheader", "--noconvert", "--truncate", "--allocations",
                 "--allusers", "--starttime=" + start, "--endtime=" + end, "--accounts=" + accounts(accounts),
-                "--format=Account," + tres + ",Elapsed,User"), "--cluster");
+                "--format=Account," + tres + ",Elapsed,User"), "--cluster").withStreamedOutput();
     }
 
     // ---- writes ------------------------------------------------------------------------------------------

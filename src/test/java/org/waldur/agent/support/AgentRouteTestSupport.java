@@ -85,12 +85,20 @@ public abstract class AgentRouteTestSupport extends CamelMainTestSupport {
         c.withMockEndpointsAndSkip("exec:*");
     }
 
-    /** Runs one cycle of a mode ({@code order-process}, {@code report}, {@code membership-sync}). */
-    protected void cycle(String mode) throws Exception {
+    /** Runs one cycle of a mode ({@code order-process}, {@code report}, {@code membership-sync}) against {@link #slurm}. */
+    protected void cycle(String flow) throws Exception {
         MockEndpoint exec = getMockEndpoint("mock:exec:slurm");
         exec.whenAnyExchangeReceived(slurm);
-        getMockEndpoint("mock:exec:sacct").whenAnyExchangeReceived(slurm);
-        template.sendBody("direct:" + mode + "-cycle", null);
+        runCycle(flow);
+    }
+
+    /**
+     * Runs one cycle of a flow as its timer would (routes/cycle.camel.yaml), with whatever answers the test put on
+     * {@code mock:exec:slurm}; {@code create-homedirs} serves the membership_sync offerings.
+     */
+    protected void runCycle(String flow) {
+        String mode = flow.equals("create-homedirs") ? "membership_sync" : flow.replace('-', '_');
+        template.sendBodyAndHeaders("direct:cycle", null, Map.of("flow", flow, "mode", mode));
     }
 
     @AfterEach
