@@ -1,5 +1,6 @@
 package org.waldur.agent.slurm;
 
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Message;
@@ -8,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.InputStream;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -73,6 +75,17 @@ public final class SlurmExec {
         LOG.warn("SLURM command did not start: {}: {}", cmd, why);
         SlurmResult r = new SlurmResult(SlurmResult.Status.FAILED, 127, "", why);
         return cmd.streamedOutput() ? new StreamedResult(r, InputStream.nullInputStream()) : r;
+    }
+
+    // ---- a batch, then one by one (routes/slurm.camel.yaml, slurm-batch) ---------------------------------
+
+    /** After the batch command's answer (null: no batch command ran), the item commands to run one by one. */
+    public List<? extends SlurmBatch.Step<?>> oneByOne(@ExchangeProperty("slurmBatch") SlurmBatch<?> batch, @Body SlurmResult answer) {
+        return batch.oneByOne(answer);
+    }
+
+    public void stepApplied(@ExchangeProperty("slurmStep") SlurmBatch.Step<?> step, @Body SlurmResult answer) {
+        step.applied(answer);
     }
 
     // ---- the cycle snapshot (routes/slurm.camel.yaml, slurm-snapshot) ------------------------------------
