@@ -106,6 +106,11 @@ public final class OrderSteps {
         }
     }
 
+    /** An order that failed for good this cycle, before Waldur is told (item-erred in routes/cycle.camel.yaml). */
+    public void erred(@ExchangeProperty("work") OrderWork work) {
+        LOG.warn("{}", work);
+    }
+
     // ---- batched SLURM writes -----------------------------------------------------------------------------
 
     public boolean hasTerminations(@ExchangeProperty("planner") OrderPlanner planner) {
