@@ -47,6 +47,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     private final Path data;
     private final String runAs;
     private final boolean root;
+    private final java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
     private int port;
     private String password;
 
@@ -64,6 +65,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
         pg.unpack();
         pg.initIfNeeded();
         pg.startServer();
+        // a SIGTERM'd server stops its PostgreSQL too (after a SIGKILL, the next start stops the orphan)
+        Runtime.getRuntime().addShutdownHook(new Thread(pg::close, "embedded-postgres-stop"));
         return pg;
     }
 
@@ -182,6 +185,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     @Override
     public void close() {
+        if (stopped.getAndSet(true)) {
+            return;
+        }
         try {
             run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "fast", "-w", "stop"), 120);
         } catch (IOException e) {
