@@ -2,7 +2,9 @@ package org.waldur.agent.auditor.server.http;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.Exchange;
+import io.vertx.core.http.HttpServerResponse;
 import org.apache.camel.Message;
+import org.apache.camel.component.platform.http.vertx.HttpMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.waldur.agent.auditor.record.Record;
@@ -117,6 +119,13 @@ public final class AuditorHttp {
     public void getRecords(Exchange ex) throws SQLException {
         RecordQuery q = QueryParser.parse(ex.getMessage().getHeader(Exchange.HTTP_RAW_QUERY, String.class));
         RecordStream stream = store.stream(q);
+        if (ex.getMessage() instanceof HttpMessage http) {
+            HttpServerResponse response = http.getResponse();
+            // a client that hangs up frees the stream's connection at once, not after the whole result was read
+            response.closeHandler(v -> stream.close());
+            // the status line is out: a DB error can only break the transfer, never end it like a complete one
+            stream.onDatabaseError(response::reset);
+        }
         reply(ex, 200, "application/json", stream);
         if (stream.nextCursor() != null) {
             ex.getMessage().setHeader(NEXT_CURSOR, stream.nextCursor());

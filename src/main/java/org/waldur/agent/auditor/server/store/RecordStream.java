@@ -34,6 +34,7 @@ public final class RecordStream extends InputStream {
     private boolean done;
     private boolean closed;
     private long count;
+    private volatile Runnable onDatabaseError = () -> { };
 
     RecordStream(Connection connection, PreparedStatement statement, ResultSet rows, String nextCursor) {
         this.connection = connection;
@@ -45,6 +46,14 @@ public final class RecordStream extends InputStream {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * What to do when the database fails mid-stream, before the read fails: the HTTP layer resets the
+     * connection, since a failed read alone leaves a chunked response open (Vert.x has sent the headers).
+     */
+    public void onDatabaseError(Runnable action) {
+        this.onDatabaseError = action;
     }
 
     /** The cursor of the next page, or null when this is the last page or no cursor was asked for. */
@@ -92,10 +101,15 @@ public final class RecordStream extends InputStream {
                 count++;
             }
         } catch (SQLException e) {
+            done = true;
+            if (closed) {
+                // closed under us: the client went away
+                throw new IOException("record stream closed", e);
+            }
             LOG.error("GET /records: the database failed after {} records; the response is aborted: {}",
                     count, e.getMessage());
-            done = true;
             release();
+            onDatabaseError.run();
             throw new IOException("database error while streaming records", e);
         }
         if (done) {
