@@ -50,8 +50,9 @@ public final class AuditorServer implements AutoCloseable {
 
         Main main = new Main();
         main.bind("metricsRegistry", registry);
-        main.bind("auditorHttp", new AuditorHttp(store, settings.ignoreRecordExistsError(), registry));
-        main.bind("auditorGauges", new DatabaseGauges(store, settings.metrics(), registry));
+        DatabaseGauges gauges = new DatabaseGauges(store, settings.metrics());
+        main.bind("auditorHttp", new AuditorHttp(store, settings.ignoreRecordExistsError(), registry, gauges));
+        main.bind("auditorGauges", gauges);
         main.addOverrideProperty("camel.main.name", "auditor-record-server");
         main.addOverrideProperty("camel.main.routes-include-pattern", "file:" + routes.toAbsolutePath());
         main.addOverrideProperty("camel.main.routes-exclude-pattern", "false");

@@ -254,15 +254,15 @@ abstract class AuditorApiContract {
                 Record.of("m3", null, List.of(), T0, null));
         assertEquals(200, server.post("/records", Records.json(batch)).statusCode());
         String text = "";
-        for (int i = 0; i < 50 && !text.contains("num_records_database 3.0"); i++) {
+        for (int i = 0; i < 50 && !text.contains("num_records_database 3\n"); i++) {
             Thread.sleep(200);
             text = server.get("/metrics").body();
         }
-        assertTrue(text.contains("num_records_database 3.0"), text);
-        assertTrue(text.contains("num_records_database_per_site{site=\"A\"} 2.0"), text);
-        assertTrue(text.contains("num_records_database_per_site{site=\"B\"} 1.0"), text);
-        assertTrue(text.contains("num_records_database_per_group{group_id=\"g1\"} 2.0"), text);
-        assertTrue(text.contains("num_records_database_per_user{user_id=\"u1\"} 1.0"), text);
+        assertTrue(text.contains("num_records_database 3\n"), "AUDITOR prints integers: " + text);
+        assertTrue(text.contains("num_records_database_per_site{site=\"A\"} 2\n"), text);
+        assertTrue(text.contains("num_records_database_per_site{site=\"B\"} 1\n"), text);
+        assertTrue(text.contains("num_records_database_per_group{group_id=\"g1\"} 2\n"), text);
+        assertTrue(text.contains("num_records_database_per_user{user_id=\"u1\"} 1\n"), text);
         assertTrue(text.contains("jvm_memory_used_bytes"), "JVM metrics");
         assertTrue(text.contains("camel_exchanges_total{") && text.contains("routeId=\"auditor-add-records\""),
                 "per-endpoint HTTP exchange counts");

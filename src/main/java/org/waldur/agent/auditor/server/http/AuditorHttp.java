@@ -8,6 +8,7 @@ import org.apache.camel.component.platform.http.vertx.HttpMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.waldur.agent.auditor.record.Record;
+import org.waldur.agent.auditor.server.metrics.DatabaseGauges;
 import org.waldur.agent.auditor.server.query.BadQuery;
 import org.waldur.agent.auditor.server.query.QueryParser;
 import org.waldur.agent.auditor.server.query.RecordQuery;
@@ -43,11 +44,14 @@ public final class AuditorHttp {
     private final RecordStore store;
     private final boolean ignoreRecordExists;
     private final PrometheusMeterRegistry metrics;
+    private final DatabaseGauges gauges;
 
-    public AuditorHttp(RecordStore store, boolean ignoreRecordExists, PrometheusMeterRegistry metrics) {
+    public AuditorHttp(RecordStore store, boolean ignoreRecordExists, PrometheusMeterRegistry metrics,
+                       DatabaseGauges gauges) {
         this.store = store;
         this.ignoreRecordExists = ignoreRecordExists;
         this.metrics = metrics;
+        this.gauges = gauges;
     }
 
     /** 200 with an empty body only when the store answers; 500 otherwise (AUDITOR: when a connection can be had). */
@@ -134,7 +138,7 @@ public final class AuditorHttp {
 
     /** Prometheus text: AUDITOR's DB gauges, the per-route HTTP exchange metrics and the JVM binders. */
     public void metrics(Exchange ex) {
-        reply(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
+        reply(ex, 200, "text/plain; version=0.0.4; charset=utf-8", gauges.prometheusText() + metrics.scrape());
     }
 
     /** The answer to an exception thrown by the methods above (called from the routes' onException). */
