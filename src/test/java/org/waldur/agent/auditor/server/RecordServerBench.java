@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,13 +26,17 @@ import java.util.stream.Stream;
  * </pre>
  * Starts the distribution's launcher ({@code bin/waldur-camel-agent auditor}) as its own process with
  * {@code JAVA_OPTS} (default {@code -Xmx256m -XX:+UseSerialGC}; set BENCH_JAVA_OPTS to change) on a fresh
- * embedded store, POSTs N records to /records in batches, then reads them all back with one GET /records, and
+ * embedded store, POSTs N records to /records in batches from two senders, then reads them all back with one GET /records, and
  * prints records/s for both and the server's peak heap, sampled from its own /metrics
- * ({@code jvm_memory_used_bytes{area="heap"}}) every 200 ms. Checks that every record came back.
+ * ({@code jvm_memory_used_bytes{area="heap"}}, and the live set after GC, {@code jvm_gc_live_data_size_bytes})
+ * every 200 ms. Checks that every record came back.
  */
 public final class RecordServerBench {
+    private static final int SENDERS = 2;
     private static final Pattern HEAP = Pattern.compile("^jvm_memory_used_bytes\\{area=\"heap\",[^}]*} (\\S+)$",
             Pattern.MULTILINE);
+    /** Old-generation occupancy after the last collection: the live set, which is what -Xmx must hold. */
+    private static final Pattern LIVE = Pattern.compile("^jvm_gc_live_data_size_bytes (\\S+)$", Pattern.MULTILINE);
 
     public static void main(String[] args) throws Exception {
         int total = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
@@ -57,27 +62,45 @@ public final class RecordServerBench {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         URI base = URI.create("http://127.0.0.1:" + port);
         AtomicLong peakHeap = new AtomicLong();
+        AtomicLong peakLive = new AtomicLong();
         try {
             waitHealthy(http, base, server);
-            Thread sampler = new Thread(() -> sample(http, base, peakHeap), "heap-sampler");
+            Thread sampler = new Thread(() -> sample(http, base, peakHeap, peakLive), "heap-sampler");
             sampler.setDaemon(true);
             sampler.start();
             System.out.printf("server: %s, JAVA_OPTS=%s, %d records in batches of %d%n", dist, javaOpts, total, batch);
 
             long t0 = System.nanoTime();
-            for (int done = 0; done < total; done += batch) {
-                String body = batchBody(done, Math.min(batch, total - done));
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/records"))
-                        .header("Content-Type", "application/json").timeout(Duration.ofMinutes(5))
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() != 200) {
-                    throw new IllegalStateException("POST /records: " + r.statusCode() + " " + r.body());
-                }
+            // two senders, as two collectors would: one builds its next batch while the server stores the other's
+            java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.ExecutorService senders = java.util.concurrent.Executors.newFixedThreadPool(SENDERS);
+            List<java.util.concurrent.Future<?>> running = new java.util.ArrayList<>();
+            for (int t = 0; t < SENDERS; t++) {
+                running.add(senders.submit(() -> {
+                    int from;
+                    while ((from = next.getAndAdd(batch)) < total) {
+                        String body = batchBody(from, Math.min(batch, total - from));
+                        HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/records"))
+                                .header("Content-Type", "application/json").timeout(Duration.ofMinutes(5))
+                                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                        if (r.statusCode() != 200) {
+                            throw new IllegalStateException("POST /records: " + r.statusCode() + " " + r.body());
+                        }
+                    }
+                    return null;
+                }));
             }
+            for (java.util.concurrent.Future<?> f : running) {
+                f.get();
+            }
+            senders.shutdown();
             double ingest = seconds(t0);
             long heapIngest = peakHeap.get();
-            System.out.printf("ingest:  %,d records in %.1f s = %,.0f records/s (POST /records), peak heap %,d MB%n",
-                    total, ingest, total / ingest, heapIngest >> 20);
+            System.out.printf("ingest:  %,d records in %.1f s = %,.0f records/s (POST /records, %d senders), "
+                    + "peak heap used %,d MB, peak live after GC %,d MB%n",
+                    total, ingest, total / ingest, SENDERS, heapIngest >> 20, peakLive.get() >> 20);
+            peakHeap.set(0);
+            peakLive.set(0);
 
             long t1 = System.nanoTime();
             long lines = 0;
@@ -97,8 +120,11 @@ public final class RecordServerBench {
                 }
             }
             double stream = seconds(t1);
-            System.out.printf("stream:  %,d records (%,d MB) in %.1f s = %,.0f records/s (GET /records), peak heap %,d MB%n",
-                    lines, bytes >> 20, stream, lines / stream, peakHeap.get() >> 20);
+            System.out.printf("stream:  %,d records (%,d MB) in %.1f s = %,.0f records/s (GET /records), "
+                    + "peak heap used %,d MB, peak live after GC %,d MB%n",
+                    lines, bytes >> 20, stream, lines / stream, peakHeap.get() >> 20, peakLive.get() >> 20);
+            System.out.printf("machine: %d CPUs, load average %.1f%n", Runtime.getRuntime().availableProcessors(),
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             if (lines != total) {
                 throw new IllegalStateException("expected " + total + " records back, got " + lines);
             }
@@ -147,7 +173,7 @@ public final class RecordServerBench {
         throw new IllegalStateException("server not healthy after 3 minutes");
     }
 
-    private static void sample(HttpClient http, URI base, AtomicLong peak) {
+    private static void sample(HttpClient http, URI base, AtomicLong peak, AtomicLong peakLive) {
         while (true) {
             try {
                 String text = http.send(HttpRequest.newBuilder(base.resolve("/metrics")).build(),
@@ -158,6 +184,10 @@ public final class RecordServerBench {
                     sum += (long) Double.parseDouble(m.group(1));
                 }
                 peak.accumulateAndGet(sum, Math::max);
+                Matcher live = LIVE.matcher(text);
+                if (live.find()) {
+                    peakLive.accumulateAndGet((long) Double.parseDouble(live.group(1)), Math::max);
+                }
                 Thread.sleep(200);
             } catch (InterruptedException e) {
                 return;
