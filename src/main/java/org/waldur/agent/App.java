@@ -26,7 +26,8 @@ import java.util.concurrent.Callable;
  * and the one-shot {@code create-homedirs} command (the reference's {@code waldur_site_create_homedirs}).
  */
 @Command(name = "waldur-camel-agent", mixinStandardHelpOptions = true, versionProvider = App.Version.class,
-        description = "Connects a SLURM cluster to Waldur: order_process, report, membership_sync.")
+        description = "Connects a SLURM cluster to Waldur: order_process, report, membership_sync.",
+        subcommands = {org.waldur.agent.auditor.server.AuditorCommand.class})
 public final class App implements Callable<Integer> {
 
     @Option(names = {"-m", "--mode"}, split = ",", paramLabel = "MODE",
