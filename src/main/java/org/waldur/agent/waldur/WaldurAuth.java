@@ -83,6 +83,11 @@ public final class WaldurAuth {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while fetching an OIDC token", e);
         }
+        if (resp.statusCode() >= 500 || resp.statusCode() == 429) {
+            // The identity provider is briefly unwell: transient, like a Waldur 5xx (retried, the item waits).
+            throw new UncheckedIOException(new IOException("OIDC token endpoint " + oidc.tokenUrl() + " answered "
+                    + resp.statusCode()));
+        }
         if (resp.statusCode() != 200) {
             throw new IllegalStateException("OIDC token endpoint " + oidc.tokenUrl() + " answered " + resp.statusCode()
                     + " for client " + oidc.clientId());

@@ -87,7 +87,9 @@ class LoadComponentsCommandTest {
         waldur.failMatching("POST", ".*/create_offering_component/", 400, 1);
         CommandRun r = CommandRun.of(null, "load-components", "-c", config().toString());
         assertEquals(1, r.exit(), r.out());
-        assertTrue(r.out().contains("✘ "), r.out());
+        assertTrue(r.out().contains("✘ mem: Waldur POST /api/marketplace-provider-offerings/" + offering
+                + "/create_offering_component/ answered HTTP 400: {\"detail\":\"Injected fault (HTTP 400).\"}"), r.out());
+        assertTrue(r.out().contains("✔ created gres/gpu"), "the other changes are still made: " + r.out());
     }
 
     @Test
