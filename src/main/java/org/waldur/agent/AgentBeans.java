@@ -5,21 +5,34 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.camel.support.jsse.TrustManagersParameters;
 import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
 import org.waldur.agent.accounting.ReportSteps;
 import org.waldur.agent.accounts.OrderSteps;
 import org.waldur.agent.config.AgentConfig;
+import org.waldur.agent.config.Mode;
 import org.waldur.agent.membership.HomeDirs;
 import org.waldur.agent.membership.MembershipSteps;
 import org.waldur.agent.membership.MembershipWrites;
 import org.waldur.agent.slurm.FileBackedExecutor;
 import org.waldur.agent.slurm.SlurmExec;
 import org.waldur.agent.waldur.LinkPager;
+import org.waldur.agent.waldur.WaldurAuth;
 import org.waldur.agent.waldur.WaldurRequest;
 
+import org.waldur.agent.ops.AgentMdc;
+import org.waldur.agent.ops.CycleHealth;
+import org.waldur.agent.ops.HealthState;
+
 import javax.net.ssl.X509TrustManager;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.Map;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -32,15 +45,56 @@ import java.time.ZonedDateTime;
  * over through static fields. Beans that need the configuration are lazy, made on first use.
  */
 public class AgentBeans implements CamelConfiguration {
+    private volatile CycleHealth health;
+    private WaldurAuth auth;
+
+    /**
+     * The selected modes' cycle health: the state files healthz reads, the agent-cycles check of /observe/health
+     * and the Prometheus gauges.
+     */
+    @BindToRegistry("agentCycleHealth")
+    public CycleHealth cycleHealth(@PropertyInject(value = "agent.state-dir", defaultValue = "") String stateDir,
+                                   @PropertyInject(value = "agent.order-process.enabled", defaultValue = "false") boolean orders,
+                                   @PropertyInject(value = "agent.report.enabled", defaultValue = "false") boolean report,
+                                   @PropertyInject(value = "agent.membership-sync.enabled", defaultValue = "false") boolean members,
+                                   @PropertyInject(value = "agent.order-process.period-ms", defaultValue = "300000") long ordersMs,
+                                   @PropertyInject(value = "agent.report.period-ms", defaultValue = "1800000") long reportMs,
+                                   @PropertyInject(value = "agent.membership-sync.period-ms", defaultValue = "300000") long membersMs) {
+        Map<Mode, Long> periods = new EnumMap<>(Map.of(Mode.ORDER_PROCESS, ordersMs, Mode.REPORT, reportMs,
+                Mode.MEMBERSHIP_SYNC, membersMs));
+        Set<Mode> selected = EnumSet.noneOf(Mode.class);
+        if (orders) {
+            selected.add(Mode.ORDER_PROCESS);
+        }
+        if (report) {
+            selected.add(Mode.REPORT);
+        }
+        if (members) {
+            selected.add(Mode.MEMBERSHIP_SYNC);
+        }
+        health = new CycleHealth(periods, selected, stateDir.isBlank() ? HealthState.defaultDir(System.getenv()) : Path.of(stateDir),
+                Clock.systemUTC());
+        return health;
+    }
+
 
     @BindToRegistry("slurmExec")
     public SlurmExec slurmExec(@PropertyInject(value = "agent.dry-run", defaultValue = "false") boolean dryRun) {
         return new SlurmExec(dryRun);
     }
 
+    /** One token cache for the process: every route's requests share an OIDC token until it nears expiry. */
+    @BindToRegistry("waldurAuth")
+    public synchronized WaldurAuth waldurAuth() {
+        if (auth == null) {
+            auth = new WaldurAuth();
+        }
+        return auth;
+    }
+
     @BindToRegistry("waldurRequest")
     public WaldurRequest waldurRequest() {
-        return new WaldurRequest("waldur-camel-agent/" + App.version());
+        return new WaldurRequest("waldur-camel-agent/" + App.version(), waldurAuth());
     }
 
     @BindToRegistry("linkPager")
@@ -105,7 +159,22 @@ public class AgentBeans implements CamelConfiguration {
         return NoopHostnameVerifier.INSTANCE;
     }
 
+    /**
+     * Offering, order/resource UUID and mode on every log line about an item: the agent's camel-mdc service, set up
+     * here, before the routes exist (camel-main's own camel.mdc.enabled would pick the plain service before this
+     * class's beans are bound). The cycle health check joins /observe/health.
+     */
     @Override
     public void configure(CamelContext camelContext) {
+        new AgentMdc().init(camelContext);
+        HealthCheckRegistry checks = HealthCheckRegistry.get(camelContext);
+        // Bound beans are made on first lookup: this one now, so the tracker hands it every completed cycle.
+        CycleHealth h = camelContext.getRegistry().lookupByNameAndType("agentCycleHealth", CycleHealth.class);
+        if (h != null) {
+            h.setCamelContext(camelContext);
+            if (checks != null) {
+                checks.register(h);
+            }
+        }
     }
 }

@@ -8,6 +8,10 @@ import org.waldur.agent.config.ConfigException;
 import org.waldur.agent.config.ConfigResolver;
 import org.waldur.agent.config.LegacyEnvConfig;
 import org.waldur.agent.config.Mode;
+import org.waldur.agent.ops.DiagnosticsCommand;
+import org.waldur.agent.ops.HealthzCommand;
+import org.waldur.agent.ops.LoadComponentsCommand;
+import org.waldur.agent.ops.Logging;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,7 +31,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "waldur-camel-agent", mixinStandardHelpOptions = true, versionProvider = App.Version.class,
         description = "Connects a SLURM cluster to Waldur: order_process, report, membership_sync.",
-        subcommands = {org.waldur.agent.auditor.server.AuditorCommand.class})
+        subcommands = {LoadComponentsCommand.class, DiagnosticsCommand.class, HealthzCommand.class,
+                org.waldur.agent.auditor.server.AuditorCommand.class})
 public final class App implements Callable<Integer> {
 
     @Option(names = {"-m", "--mode"}, split = ",", paramLabel = "MODE",
@@ -54,6 +59,16 @@ public final class App implements Callable<Integer> {
     @Option(names = "--management-port", paramLabel = "PORT",
             description = "serve /observe/health and Prometheus /observe/metrics on this port (default: off)")
     Integer managementPort;
+
+    @Option(names = "--log-format", paramLabel = "FORMAT", scope = CommandLine.ScopeType.INHERIT,
+            description = "text (default) or json (one ECS JSON object a line, for log shippers); "
+                    + "also AGENT_LOG_FORMAT")
+    String logFormat;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,
+            description = "where each mode's health state file is written after every cycle and healthz reads it "
+                    + "(default: AGENT_STATE_DIR, systemd's STATE_DIRECTORY, /var/lib/waldur-camel-agent if present)")
+    Path stateDir;
 
     @Option(names = "--reload-routes", description = "reload routes when a file in the routes directory changes (development)")
     boolean reload;
@@ -84,6 +99,7 @@ public final class App implements Callable<Integer> {
         Set<Mode> selected = EnumSet.noneOf(Mode.class);
         AgentConfig config;
         try {
+            applyLogFormat();
             for (String m : modes) {
                 selected.add(Mode.parse(m));
             }
@@ -99,6 +115,8 @@ public final class App implements Callable<Integer> {
             return 2;
         }
         config.warnings().forEach(w -> System.err.println("waldur-camel-agent: warning: " + w));
+        Logging.enableSentry(config.sentryDsn().isBlank() ? env.get("SENTRY_DSN") : config.sentryDsn(),
+                env.get("SENTRY_ENVIRONMENT"), "waldur-camel-agent@" + version(), config.secrets());
         Path routeDir = routes != null ? routes : defaultRoutes();
         if (!Files.isDirectory(routeDir)) {
             System.err.println("waldur-camel-agent: routes directory not found: " + routeDir);
@@ -110,6 +128,9 @@ public final class App implements Callable<Integer> {
         main.addOverrideProperty("agent.dry-run", Boolean.toString(dryRun));
         main.addOverrideProperty("agent.repeat-count", once ? "1" : "0");
         main.addOverrideProperty("agent.create-homedirs.enabled", Boolean.toString(homedirsOnly));
+        if (stateDir != null) {
+            main.addOverrideProperty("agent.state-dir", stateDir.toAbsolutePath().toString());
+        }
         if (homedirsOnly) {
             selected = EnumSet.of(Mode.MEMBERSHIP_SYNC);
         }
@@ -162,6 +183,30 @@ public final class App implements Callable<Integer> {
         return oneShot && tracker.failures() > 0 ? 1 : 0;
     }
 
+    /** --log-format (else AGENT_LOG_FORMAT, which log4j2.xml reads itself). */
+    public void applyLogFormatForCommands() {
+        applyLogFormat();
+    }
+
+    void applyLogFormat() {
+        if (logFormat != null) {
+            Logging.useFormat(logFormat);
+        }
+    }
+
+    /** For the subcommands: the -c/--config-file, --dry-run and --state-dir given before or after their name. */
+    public String configFile() {
+        return configFile;
+    }
+
+    public boolean dryRun() {
+        return dryRun;
+    }
+
+    public Path stateDir() {
+        return stateDir;
+    }
+
     /** {@code log_level} of the config file (the reference's names: WARNING, CRITICAL), unless AGENT_LOG_LEVEL is set. */
     private static void applyLogLevel(String level) {
         if (System.getenv("AGENT_LOG_LEVEL") != null) {
@@ -181,7 +226,7 @@ public final class App implements Callable<Integer> {
         return home != null ? Path.of(home, "routes") : Path.of("routes");
     }
 
-    static String version() {
+    public static String version() {
         String v = App.class.getPackage().getImplementationVersion();
         return v == null ? "dev" : v;
     }

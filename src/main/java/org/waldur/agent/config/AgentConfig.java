@@ -16,7 +16,21 @@ public record AgentConfig(
         String logLevel,
         boolean exposeBackendErrorDetails,
         Map<Mode, Double> periodMinutes,
-        List<String> warnings) {
+        List<String> warnings,
+        String sentryDsn) {
+
+    /** Without a Sentry DSN (the 0.2.x environment reads SENTRY_DSN itself). */
+    public AgentConfig(String source, List<OfferingConfig> offerings, ZoneId timezone, int reportingPeriods,
+                       String logLevel, boolean exposeBackendErrorDetails, Map<Mode, Double> periodMinutes,
+                       List<String> warnings) {
+        this(source, offerings, timezone, reportingPeriods, logLevel, exposeBackendErrorDetails, periodMinutes,
+                warnings, "");
+    }
+
+    /** Every credential of every offering, for scrubbing what leaves the process (Sentry). */
+    public List<String> secrets() {
+        return offerings.stream().flatMap(o -> o.secrets().stream()).toList();
+    }
 
     public List<OfferingConfig> offeringsFor(Mode mode) {
         return offerings.stream().filter(o -> o.handles(mode)).toList();

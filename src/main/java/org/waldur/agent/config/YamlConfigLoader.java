@@ -65,7 +65,8 @@ public final class YamlConfigLoader {
             throw root.error("log_level", "must be DEBUG, INFO, WARNING, ERROR or CRITICAL");
         }
         boolean expose = root.bool("expose_backend_error_details", true);
-        for (String ignored : List.of("sentry_dsn", "elastic_apm_server_url", "global_proxy", "log_shipping")) {
+        String sentryDsn = root.string("sentry_dsn", "").trim();
+        for (String ignored : List.of("elastic_apm_server_url", "global_proxy", "log_shipping")) {
             if (root.has(ignored)) {
                 warnings.add(source + ": " + ignored + ": not supported by this agent, ignored");
             }
@@ -88,7 +89,7 @@ public final class YamlConfigLoader {
         }
         root.unknownKeys(warnings);
         return new AgentConfig(source, List.copyOf(offerings), zone, periods, logLevel, expose, minutes,
-                List.copyOf(warnings));
+                List.copyOf(warnings), sentryDsn);
     }
 
     /** The reference agent's period variables override the file (they are how its systemd units set them). */
@@ -114,8 +115,10 @@ public final class YamlConfigLoader {
         String uuid = Uuids.hex(o, "waldur_offering_uuid");
         URI url = apiUrl(o, "waldur_api_url");
         String token = o.string("waldur_api_token", "");
-        if (token.isBlank()) {
-            throw o.error("waldur_api_token", "is required (OIDC client credentials are not supported by this agent)");
+        OidcCredentials oidc = oidc(o);
+        if (token.isBlank() && oidc == null) {
+            throw o.error("waldur_api_token", "is required, or all three of oidc_token_url, oidc_client_id, "
+                    + "oidc_client_secret");
         }
         String backendType = o.requiredString("backend_type").toLowerCase();
         if (!backendType.equals("slurm")) {
@@ -135,7 +138,30 @@ public final class YamlConfigLoader {
         Map<String, ComponentConfig> components = components(o.child("backend_components"), false);
         return new OfferingConfig(name, uuid, url, new Secret(token), o.bool("verify_ssl", true),
                 o.string("order_processing_backend", ""), o.string("membership_sync_backend", ""),
-                o.string("reporting_backend", ""), stomp, slurm, components);
+                o.string("reporting_backend", ""), stomp, slurm, components, oidc);
+    }
+
+    /** All three OIDC keys or none; with them, the token key may be left out (the reference's rule). */
+    private static OidcCredentials oidc(Node o) {
+        String url = o.string("oidc_token_url", "").trim();
+        String id = o.string("oidc_client_id", "").trim();
+        String secret = o.string("oidc_client_secret", "");
+        if (url.isEmpty() && id.isEmpty() && secret.isEmpty()) {
+            return null;
+        }
+        for (String[] kv : new String[][]{{"oidc_token_url", url}, {"oidc_client_id", id}, {"oidc_client_secret", secret}}) {
+            if (kv[1].isBlank()) {
+                throw o.error(kv[0], "is required when any of oidc_token_url, oidc_client_id, oidc_client_secret is set");
+            }
+        }
+        if (!url.startsWith("http://") && !url.startsWith("https://")) {
+            throw o.error("oidc_token_url", "must start with http:// or https://, not '" + url + "'");
+        }
+        try {
+            return new OidcCredentials(URI.create(url), id, new Secret(secret));
+        } catch (IllegalArgumentException e) {
+            throw o.error("oidc_token_url", "is not a valid URL: " + e.getMessage());
+        }
     }
 
     static URI apiUrl(Node o, String key) {

@@ -26,6 +26,11 @@ public final class SlurmCommands {
 
     // ---- reads -------------------------------------------------------------------------------------------
 
+    /** The clusters slurmdbd knows, one name a line (diagnostics: is SLURM reachable, is cluster_name one of them). */
+    public SlurmCommand clusters() {
+        return sacctmgr(false, List.of("list", "cluster", "format=Cluster"), false);
+    }
+
     public SlurmCommand listTres() {
         return sacctmgr(false, List.of("list", "tres"), false);
     }

@@ -38,6 +38,9 @@ public final class WaldurErrors {
             if (c instanceof HttpOperationFailedException h) {
                 return h.getStatusCode() == 429 || h.getStatusCode() >= 500;
             }
+            if (c instanceof WaldurClient.WaldurHttpException w) {
+                return w.status == 429 || w.status >= 500;
+            }
             if (c instanceof IOException || c instanceof TimeoutException) {
                 return true;
             }
@@ -54,6 +57,9 @@ public final class WaldurErrors {
                     body = body.substring(0, 500) + "…";
                 }
                 return "Waldur answered " + h.getStatusCode() + " for " + stripQuery(h.getUri()) + ": " + body;
+            }
+            if (c instanceof WaldurClient.WaldurHttpException) {
+                return "Waldur " + c.getMessage();
             }
             if (c instanceof IOException) {
                 return "Waldur unreachable: " + c.getClass().getSimpleName() + ": " + c.getMessage();

@@ -6,8 +6,8 @@ import org.waldur.agent.config.OfferingConfig;
 
 /**
  * Turns the route's intent (headers {@code waldurMethod}, {@code waldurPath}, {@code waldurQuery}; the body for
- * POST) into a camel-http request for the exchange's offering. The only place that reads the API token; it
- * goes into the {@code Authorization} header and nowhere else. Inbound headers are dropped so nothing leaks
+ * POST) into a camel-http request for the exchange's offering. The only place that puts the credential (API token or OIDC
+ * bearer token, {@link WaldurAuth}) on a request; it goes into the {@code Authorization} header and nowhere else. Inbound headers are dropped so nothing leaks
  * from one call into the next.
  */
 public final class WaldurRequest {
@@ -16,9 +16,16 @@ public final class WaldurRequest {
     public static final String QUERY = "waldurQuery";
 
     private final String userAgent;
+    private final WaldurAuth auth;
 
     public WaldurRequest(String userAgent) {
+        this(userAgent, new WaldurAuth());
+    }
+
+    /** {@code auth} gives the Authorization value: the API token, or an OIDC bearer token kept fresh. */
+    public WaldurRequest(String userAgent, WaldurAuth auth) {
         this.userAgent = userAgent;
+        this.auth = auth;
     }
 
     public void prepare(Exchange exchange) {
@@ -38,7 +45,7 @@ public final class WaldurRequest {
         if (query != null && !query.isEmpty()) {
             m.setHeader(Exchange.HTTP_QUERY, query);
         }
-        m.setHeader("Authorization", "Token " + offering.token().reveal());
+        m.setHeader("Authorization", auth.header(offering));
         m.setHeader("Accept", "application/json");
         m.setHeader("User-Agent", userAgent);
         if ("GET".equals(method)) {

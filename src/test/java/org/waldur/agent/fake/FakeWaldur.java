@@ -83,6 +83,26 @@ public final class FakeWaldur implements AutoCloseable {
         return new FakeWaldur(token, port);
     }
 
+    private volatile OidcIssuer oidc;
+
+    /**
+     * Serves an OIDC client-credentials token endpoint for this client and accepts its bearer tokens, each valid
+     * for {@code ttlSeconds}; returns the token URL for {@code oidc_token_url}.
+     */
+    public String enableOidc(String clientId, String clientSecret, long ttlSeconds) {
+        oidc = new OidcIssuer(clientId, clientSecret, ttlSeconds);
+        return "http://127.0.0.1:" + port() + "/__fake/oidc/token";
+    }
+
+    /** How many tokens the OIDC endpoint has issued. */
+    public int oidcGrants() {
+        return oidc == null ? 0 : oidc.grants();
+    }
+
+    OidcIssuer oidc() {
+        return oidc;
+    }
+
     /** "http://127.0.0.1:&lt;port&gt;/api/". */
     public String apiUrl() {
         return state.api + "/";
@@ -337,6 +357,13 @@ public final class FakeWaldur implements AutoCloseable {
     }
 
     /** Everything a demo wants to print: orders, resources, usages, offering users (also GET /__fake/state). */
+    /** The offering's components as Waldur holds them (what load-components writes). */
+    public List<Map<String, Object>> offeringComponents(String offeringUuid) {
+        synchronized (state) {
+            return Json.roundTripList(new ArrayList<>(state.offering(offeringUuid).components));
+        }
+    }
+
     public Map<String, Object> stateDump() {
         synchronized (state) {
             Map<String, Object> m = new LinkedHashMap<>();

@@ -38,6 +38,12 @@ final class HttpFront implements HttpHandler {
             String path = ex.getRequestURI().getPath();
             String rawQuery = ex.getRequestURI().getRawQuery();
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            if (path.equals("/__fake/oidc/token") && "POST".equals(method)) {
+                OidcIssuer issuer = fake.oidc();
+                write(ex, method, issuer == null ? new ApiResponse(404, Map.of("detail", "Not found."))
+                        : issuer.token(body));
+                return;
+            }
             if (path.startsWith("/__fake/")) {
                 write(ex, method, admin(method, path));
                 return;
@@ -112,13 +118,19 @@ final class HttpFront implements HttpHandler {
         return resp;
     }
 
-    /** DRF TokenAuthentication; another scheme (e.g. Bearer) counts as no credentials. */
+    /** DRF TokenAuthentication, and Bearer tokens once {@link FakeWaldur#enableOidc} is on; other schemes count as none. */
     private ApiResponse authenticate(String header) {
         String detail = null;
         if (header == null || header.isBlank()) {
             detail = "Authentication credentials were not provided.";
         } else {
             String[] parts = header.trim().split("\\s+");
+            OidcIssuer issuer = fake.oidc();
+            if ("bearer".equalsIgnoreCase(parts[0]) && issuer != null) {
+                // waldurOIDCAuth: a token from the fake's OIDC endpoint, while it has not expired.
+                return parts.length == 2 && issuer.valid(parts[1]) ? null
+                        : new ApiResponse(401, Map.of("detail", "Invalid or expired bearer token.")).header("WWW-Authenticate", "Bearer");
+            }
             if (!"token".equalsIgnoreCase(parts[0])) {
                 detail = "Authentication credentials were not provided.";
             } else if (parts.length == 1) {

@@ -71,8 +71,13 @@ public abstract class AgentRouteTestSupport extends CamelMainTestSupport {
         return Map.of();
     }
 
+    /** The config file's text; override to vary more than the backend settings (runs during construction). */
+    protected String configYaml() {
+        return ConfigYaml.of(waldur.apiUrl(), TOKEN, offering, backendSettings(), ConfigYaml.COMPONENTS);
+    }
+
     private Path writeConfig() {
-        String yaml = ConfigYaml.of(waldur.apiUrl(), TOKEN, offering, backendSettings(), ConfigYaml.COMPONENTS);
+        String yaml = configYaml();
         try {
             Path f = Files.createTempFile("agent-config", ".yaml");
             Files.writeString(f, yaml);

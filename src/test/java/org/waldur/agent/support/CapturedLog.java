@@ -13,6 +13,7 @@ import java.util.List;
 /** Every log line of the agent (all loggers, all levels from DEBUG), as text, while attached. */
 public final class CapturedLog extends AbstractAppender implements AutoCloseable {
     private final List<String> lines = new ArrayList<>();
+    private final List<java.util.Map<String, String>> contexts = new ArrayList<>();
     private final org.apache.logging.log4j.Level previous;
 
     private CapturedLog() {
@@ -34,6 +35,12 @@ public final class CapturedLog extends AbstractAppender implements AutoCloseable
     public synchronized void append(LogEvent event) {
         lines.add(event.getLevel() + " " + event.getLoggerName() + " " + event.getMessage().getFormattedMessage()
                 + (event.getThrown() != null ? " " + event.getThrown() : ""));
+        contexts.add(event.getContextData().toMap());
+    }
+
+    /** The MDC (log4j2 context data) of each line of {@link #lines()}, same index. */
+    public synchronized List<java.util.Map<String, String>> contexts() {
+        return List.copyOf(contexts);
     }
 
     public synchronized List<String> lines() {

@@ -139,6 +139,8 @@ public final class FakeSlurm implements Processor {
     private String[] sacctmgr(List<String> a, String stdin) {
         String verb = a.get(0) + " " + a.get(1);
         switch (verb) {
+            case "list cluster":
+                return ok(cluster + "\n");
             case "list tres":
                 StringBuilder t = new StringBuilder();
                 int id = 1;
