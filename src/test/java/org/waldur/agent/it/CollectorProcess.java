@@ -30,6 +30,18 @@ final class CollectorProcess implements AutoCloseable {
         }
     }
 
+    /** Until the collector says it is collecting (its routes run), or it died, or the timeout passed. */
+    boolean awaitStarted(long timeoutMs) throws InterruptedException {
+        long end = System.currentTimeMillis() + timeoutMs;
+        while (System.currentTimeMillis() < end && process.isAlive()) {
+            if (output().contains("collecting for")) {
+                return true;
+            }
+            Thread.sleep(100);
+        }
+        return false;
+    }
+
     /** SIGKILL: no shutdown hook, no last write. */
     void kill() throws InterruptedException {
         process.destroyForcibly();

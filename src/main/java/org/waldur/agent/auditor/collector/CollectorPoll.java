@@ -96,9 +96,8 @@ public final class CollectorPoll {
         }
         Outbox.PollCommit c = outbox.commitPoll(records, dead, windowEnd, forgetAfter());
         status.pollSucceeded(c.queued(), c.deadLettered());
-        if (c.deadLettered() > 0) {
-            dead.forEach(d -> LOG.warn("job {} dead-lettered: {}", d.recordId(), d.reason()));
-        }
+        dead.stream().filter(d -> c.newDeadLetters().contains(d.recordId()))
+                .forEach(d -> LOG.warn("job {} dead-lettered: {}", d.recordId(), d.reason()));
         Result r = new Result(parsed.jobs().size(), c.queued(), c.alreadyKnown(), c.deadLettered(), running,
                 parsed.skippedUnstarted());
         LOG.debug("poll up to {}: {}", windowEnd, r);

@@ -41,7 +41,10 @@ public final class Outbox implements AutoCloseable {
     }
 
     /** What one poll's commit did. */
-    public record PollCommit(int queued, int alreadyKnown, int deadLettered) {
+    public record PollCommit(int queued, int alreadyKnown, List<String> newDeadLetters) {
+        public int deadLettered() {
+            return newDeadLetters.size();
+        }
     }
 
     public Outbox(Path file) {
@@ -90,7 +93,7 @@ public final class Outbox implements AutoCloseable {
                                               Duration forgetBefore) {
         int queued = 0;
         int known = 0;
-        int deadCount = 0;
+        List<String> newDead = new ArrayList<>();
         try (PreparedStatement seen = db.prepareStatement("SELECT 1 FROM collector_delivered WHERE record_id=? "
                 + "UNION ALL SELECT 1 FROM collector_dead_letter WHERE record_id=?");
              PreparedStatement ins = db.prepareStatement("INSERT OR IGNORE INTO collector_outbox(record_id, body, stop_epoch) "
@@ -129,7 +132,9 @@ public final class Outbox implements AutoCloseable {
                 dl.setLong(5, now);
                 dl.setString(6, d.recordId());
                 dl.setString(7, d.recordId());
-                deadCount += dl.executeUpdate();
+                if (dl.executeUpdate() > 0) {
+                    newDead.add(d.recordId());
+                }
             }
             wm.setString(1, WATERMARK);
             wm.setString(2, Long.toString(newWatermark.getEpochSecond()));
@@ -137,7 +142,7 @@ public final class Outbox implements AutoCloseable {
             forget.setLong(1, newWatermark.minus(forgetBefore).getEpochSecond());
             forget.executeUpdate();
             db.commit();
-            return new PollCommit(queued, known, deadCount);
+            return new PollCommit(queued, known, newDead);
         } catch (SQLException e) {
             rollback();
             throw failure(e);
