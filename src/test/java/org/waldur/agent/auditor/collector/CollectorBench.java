@@ -40,10 +40,14 @@ public final class CollectorBench {
             Outbox outbox = new Outbox(db);
             CollectorStatus status = new CollectorStatus(null, outbox);
             CollectorPoll poll = new CollectorPoll(config, outbox, status, Instant::now);
+            var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            long cpu0 = threads.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             CollectorPoll.Result r = poll.ingest(SlurmResult.of(0, out.toString(), ""), Instant.ofEpochSecond(1796089480L + n));
             double s1 = (System.nanoTime() - t0) / 1e9;
-            System.out.printf("poll:  %d jobs → %d records in the outbox in %.2f s = %.0f records/s%n", n, r.queued(), s1, r.queued() / s1);
+            double cpu1 = (threads.getCurrentThreadCpuTime() - cpu0) / 1e9;
+            System.out.printf("poll:  %d jobs → %d records in the outbox in %.2f s wall (%.2f s CPU) = %.0f records/s "
+                    + "(%.0f per CPU-second)%n", n, r.queued(), s1, cpu1, r.queued() / s1, r.queued() / cpu1);
 
             Main main = new Main();
             main.bind("slurmExec", new SlurmExec(false));
