@@ -105,6 +105,8 @@ public final class AuditorSlurmCollectorCommand implements Callable<Integer> {
 
             @Override
             public void afterStop(BaseMainSupport stopped) {
+                // after Camel's graceful shutdown: the poll and the send pass in flight have finished
+                System.err.println("auditor-slurm-collector: stopped; " + outbox.pending() + " record(s) wait in the outbox");
                 outbox.close();
             }
         });
