@@ -11,9 +11,10 @@ import java.util.function.LongSupplier;
 
 /**
  * Sends the outbox to the AUDITOR server (routes/auditor-slurm-collector.camel.yaml, {@code auditor-collector-send}):
- * due records in batches as {@code POST /records}; a batch answered {@code RECORD_EXISTS} or refused is sent again
- * record by record ({@code POST /record}), because AUDITOR's bulk insert is all-or-nothing: one duplicate in a
- * batch would otherwise hide new records, and one bad record would refuse its neighbours. The answers are judged
+ * due records in batches as {@code POST /records}; a batch answered {@code RECORD_EXISTS} (or 200 with a warning)
+ * or refused is sent again record by record ({@code POST /record}), because AUDITOR's bulk insert is all-or-nothing:
+ * one duplicate in a batch would otherwise hide new records, one bad record would refuse its neighbours, and a
+ * server without the bulk endpoint would refuse them all. The answers are judged
  * by {@link SendOutcome}. A pass stops at the first transient failure; the records wait their backoff.
  */
 public final class CollectorSender {
@@ -80,10 +81,11 @@ public final class CollectorSender {
         int code = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         String body = exchange.getMessage().getBody(String.class);
         SendOutcome o = SendOutcome.of(code, body);
-        if (batch.size() == 1 || o == SendOutcome.DELIVERED || o == SendOutcome.RETRY) {
+        if (o == SendOutcome.DELIVERED || o == SendOutcome.RETRY) {
             settle(batch, o, code, body);
             return false;
         }
+        // even for one record: a server without POST /records (404) must not dead-letter it
         LOG.debug("batch of {} answered {} {}: sending its records one by one", batch.size(), code, body);
         return true;
     }

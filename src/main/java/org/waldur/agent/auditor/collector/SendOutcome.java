@@ -8,7 +8,11 @@ package org.waldur.agent.auditor.collector;
 public enum SendOutcome {
     /** 2xx: stored. */
     DELIVERED,
-    /** Body exactly {@code RECORD_EXISTS} (AUDITOR: 500): the server has the record (for a bulk: at least one of them). */
+    /**
+     * Body exactly {@code RECORD_EXISTS} (AUDITOR: 500), or a 2xx with a JSON {@code warning} (AUDITOR with
+     * {@code ignore_record_exists_error: true}, which rolls a whole bulk back and still answers 200): the server has
+     * the record; for a bulk, at least one of them, and maybe none of the others.
+     */
     EXISTS,
     /** 5xx, 408, 429: the server cannot take it now; try again later. */
     RETRY,
@@ -22,7 +26,7 @@ public enum SendOutcome {
             return EXISTS;
         }
         if (status >= 200 && status < 300) {
-            return DELIVERED;
+            return body != null && body.contains("\"warning\"") ? EXISTS : DELIVERED;
         }
         if (status >= 500 || status == 408 || status == 429) {
             return RETRY;

@@ -184,6 +184,22 @@ class CollectorRouteTest extends CamelMainTestSupport {
         await("recovered", () -> status.sacctError() == null && server.records().size() == 1);
     }
 
+    @Test
+    void anyAuditorServerWorks_withoutTheBulkEndpointOrWithIgnoredDuplicates() throws Exception {
+        server.noBulk = true;
+        sacct.set(new String[]{"0", job("1", "part1", "")});
+        await("1 record through POST /record", () -> server.records().size() == 1 && outbox.pending() == 0);
+        assertEquals(0, outbox.deadLetters(), "a 404 on POST /records is no refusal of the record");
+        server.noBulk = false;
+        server.ignoreRecordExists = true;
+        // slurm-2 is already at the server: in a batch with slurm-3, AUDITOR rolls the batch back and answers
+        // 200 + warning; slurm-3 must still arrive
+        server.preload("slurm-2");
+        sacct.set(new String[]{"0", job("1", "part1", "") + job("2", "part2", "") + job("3", "part2", "")});
+        await("3 records", () -> server.records().size() == 3 && outbox.pending() == 0);
+        assertEquals(0, outbox.deadLetters());
+    }
+
     @Override
     protected Class<?> getMainClass() {
         return null;

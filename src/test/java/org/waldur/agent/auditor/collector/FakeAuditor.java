@@ -33,6 +33,10 @@ public final class FakeAuditor implements AutoCloseable {
     private final Map<String, Integer> refuse = new ConcurrentHashMap<>();
     private final int port;
     private HttpServer server;
+    /** AUDITOR before POST /records existed: 404 on it. */
+    public volatile boolean noBulk;
+    /** AUDITOR with ignore_record_exists_error: true: a duplicate answers 200 + warning, a bulk is rolled back. */
+    public volatile boolean ignoreRecordExists;
 
     private FakeAuditor(int port) {
         this.port = port;
@@ -89,6 +93,11 @@ public final class FakeAuditor implements AutoCloseable {
         refuse.put(recordId, status);
     }
 
+    /** A record the server already holds (written by another collector, or before a lost outbox). */
+    public synchronized void preload(String recordId) {
+        records.put(recordId, "{\"record_id\":\"" + recordId + "\",\"components\":[]}");
+    }
+
     public synchronized Map<String, String> records() {
         return new LinkedHashMap<>(records);
     }
@@ -127,6 +136,10 @@ public final class FakeAuditor implements AutoCloseable {
             return;
         }
         posts.incrementAndGet();
+        if (noBulk && path.equals("/records")) {
+            reply(ex, 404, "The requested resource was not found. 404 Not Found");
+            return;
+        }
         if (fail500.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             reply(ex, 500, "UNEXPECTED_ERROR");
             return;
@@ -168,7 +181,11 @@ public final class FakeAuditor implements AutoCloseable {
                 }
             }
             if (dup) {
-                reply(ex, 500, "RECORD_EXISTS");
+                if (ignoreRecordExists) {
+                    reply(ex, 200, "{\"warning\": \"record already exists\"}");
+                } else {
+                    reply(ex, 500, "RECORD_EXISTS");
+                }
                 return;
             }
             for (JsonNode r : batch) {
