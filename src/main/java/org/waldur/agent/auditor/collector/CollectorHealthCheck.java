@@ -5,7 +5,8 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
 
 import java.util.Map;
 
-/** DOWN while sacct fails, with its message; the outbox size as a detail (served at /observe/health). */
+/** DOWN while the poll fails (sacct, or storing its result), with the reason; the outbox size as a detail (served at
+ *  /observe/health). */
 public final class CollectorHealthCheck extends AbstractHealthCheck {
     private final CollectorStatus status;
     private final Outbox outbox;
@@ -22,7 +23,7 @@ public final class CollectorHealthCheck extends AbstractHealthCheck {
         builder.detail("dead.letters", outbox.deadLetters());
         String error = status.sacctError();
         if (error != null) {
-            builder.message("sacct fails: " + error).down();
+            builder.message(error.startsWith("the poll") ? error : "sacct fails: " + error).down();
         } else {
             builder.up();
         }

@@ -73,6 +73,16 @@ public final class CollectorPoll {
             status.sacctFailed(sacct.message());
             throw new SacctFailedException("sacct failed: " + sacct.message());
         }
+        try {
+            return collect(sacct, windowEnd);
+        } catch (RuntimeException e) {
+            // the outbox cannot be written (disk full, file gone): as much an outage as a failing sacct
+            status.sacctFailed("the poll could not be stored: " + e.getMessage());
+            throw e;
+        }
+    }
+
+    private Result collect(SlurmResult sacct, Instant windowEnd) {
         SacctJobs.Parsed parsed = SacctJobs.parse(sacct.stdout(), keys, config.allowEmptyKeys());
         List<Outbox.Queued> records = new ArrayList<>();
         List<Outbox.DeadLetter> dead = new ArrayList<>();
