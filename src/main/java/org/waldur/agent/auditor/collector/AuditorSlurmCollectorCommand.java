@@ -8,6 +8,7 @@ import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.waldur.agent.App;
 import org.waldur.agent.config.ConfigException;
+import org.waldur.agent.slurm.FileBackedExecutor;
 import org.waldur.agent.slurm.SlurmExec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -73,6 +74,8 @@ public final class AuditorSlurmCollectorCommand implements Callable<Integer> {
         CollectorStatus status = new CollectorStatus(meters, outbox);
         Main main = new Main();
         main.bind("slurmExec", new SlurmExec(false));
+        // routes/slurm.camel.yaml's exec route also names the executor that streams long outputs to a file
+        main.bind("fileBackedExec", new FileBackedExecutor());
         main.bind("collectorPoll", new CollectorPoll(cfg, outbox, status, Instant::now));
         main.bind("collectorSender", new CollectorSender(outbox, status, cfg.serverUrl(), cfg.senderBatchSize(),
                 new Outbox.Backoff(1000, 60_000), System::currentTimeMillis));

@@ -51,6 +51,7 @@ public final class CollectorBench {
 
             Main main = new Main();
             main.bind("slurmExec", new SlurmExec(false));
+            main.bind("fileBackedExec", new org.waldur.agent.slurm.FileBackedExecutor());
             main.bind("collectorPoll", poll);
             main.bind("collectorSender", new CollectorSender(outbox, status, config.serverUrl(), 500,
                     new Outbox.Backoff(1000, 60_000), System::currentTimeMillis));

@@ -70,6 +70,7 @@ class CollectorRouteTest extends CamelMainTestSupport {
     @Override
     protected void bindToRegistry(Registry registry) {
         registry.bind("slurmExec", new SlurmExec(false));
+        registry.bind("fileBackedExec", new org.waldur.agent.slurm.FileBackedExecutor());
         registry.bind("collectorPoll", new CollectorPoll(config, outbox, status, Instant::now));
         registry.bind("collectorSender", new CollectorSender(outbox, status, config.serverUrl(), config.senderBatchSize(),
                 new Outbox.Backoff(50, 200), System::currentTimeMillis));
