@@ -3,6 +3,7 @@ package org.waldur.agent;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
+import org.waldur.agent.auditor.collector.AuditorSlurmCollectorCommand;
 import org.waldur.agent.config.AgentConfig;
 import org.waldur.agent.config.ConfigException;
 import org.waldur.agent.config.ConfigResolver;
@@ -32,7 +33,7 @@ import java.util.concurrent.Callable;
 @Command(name = "waldur-camel-agent", mixinStandardHelpOptions = true, versionProvider = App.Version.class,
         description = "Connects a SLURM cluster to Waldur: order_process, report, membership_sync.",
         subcommands = {LoadComponentsCommand.class, DiagnosticsCommand.class, HealthzCommand.class,
-                org.waldur.agent.auditor.server.AuditorCommand.class})
+                org.waldur.agent.auditor.server.AuditorCommand.class, AuditorSlurmCollectorCommand.class})
 public final class App implements Callable<Integer> {
 
     @Option(names = {"-m", "--mode"}, split = ",", paramLabel = "MODE",
@@ -218,6 +219,11 @@ public final class App implements Callable<Integer> {
             default -> level;
         };
         org.apache.logging.log4j.core.config.Configurator.setRootLevel(org.apache.logging.log4j.Level.toLevel(log4j));
+    }
+
+    /** --routes, else the default: for subcommands that load their own routes. */
+    public Path routesDirectory() {
+        return routes != null ? routes : defaultRoutes();
     }
 
     /** routes/ beside the launcher's distribution (AGENT_HOME), else routes/ in the working directory. */

@@ -2,6 +2,9 @@ package org.waldur.agent.slurm;
 
 import org.waldur.agent.config.SlurmSettings;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -18,6 +21,8 @@ public final class SlurmCommands {
     private static final List<String> SACCTMGR_FLAGS = List.of("--parsable2", "--noheader", "--immediate");
     /** Characters of one comma-separated account argument: well under the kernel's limits (one argument ≤ 128 KB). */
     public static final int MAX_ACCOUNT_LIST_CHARS = 100_000;
+    private static final DateTimeFormatter UTC_SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss")
+            .withZone(ZoneOffset.UTC);
     private final SlurmSettings settings;
 
     public SlurmCommands(SlurmSettings settings) {
@@ -82,6 +87,41 @@ public final class SlurmCommands {
         return tool("sacct", false, List.of("--parsable2", "--noheader", "--noconvert", "--truncate", "--allocations",
                 "--allusers", "--starttime=" + start, "--endtime=" + end, "--accounts=" + accounts(accounts),
                 "--format=Account," + tres + ",Elapsed,User"), "--cluster").withStreamedOutput();
+    }
+
+    /**
+     * The AUDITOR collector's job read (auditor.md §3.1): AUDITOR's flags ({@code -a --noconvert --noheader -P}, the
+     * job filter as {@code -s -r -u -g -A}) but run as {@code env TZ=UTC SLURM_TIME_FORMAT=%s sacct}: the window is
+     * read in UTC and every time is printed as epoch seconds, so no local offset or DST switch can shift a record
+     * (AUDITOR #249). A closed window ({@code -E} explicit): the caller's next window starts from this end.
+     * The job filter values are AUDITOR's comma lists, checked as SLURM names before they reach sacct.
+     */
+    public static SlurmCommand auditorJobs(List<String> keys, Instant from, Instant to,
+                                           Map<String, List<String>> jobFilter) {
+        List<String> argv = new ArrayList<>(List.of("/usr/bin/env", "TZ=UTC", "SLURM_TIME_FORMAT=%s", "sacct",
+                "-a", "--format", String.join(",", keys.stream().map(SlurmCommands::sacctField).toList()),
+                "--noconvert", "--noheader", "-S", utc(from), "-E", utc(to), "-P"));
+        String[][] flags = {{"status", "-s"}, {"partition", "-r"}, {"user", "-u"}, {"group", "-g"}, {"account", "-A"}};
+        for (String[] f : flags) {
+            List<String> values = jobFilter.getOrDefault(f[0], List.of());
+            if (!values.isEmpty()) {
+                argv.add(f[1]);
+                argv.add(String.join(",", values.stream().map(v -> SlurmNames.other("job_filter." + f[0], v)).toList()));
+            }
+        }
+        return new SlurmCommand(argv, false, null);
+    }
+
+    private static String utc(Instant t) {
+        return UTC_SECONDS.format(t);
+    }
+
+    /** A sacct field name: letters, digits and '_' only (it becomes part of one {@code --format} token). */
+    private static String sacctField(String key) {
+        if (!key.matches("[A-Za-z][A-Za-z0-9_]*")) {
+            throw new IllegalArgumentException("not a sacct field name: '" + key + "'");
+        }
+        return key;
     }
 
     // ---- writes ------------------------------------------------------------------------------------------
