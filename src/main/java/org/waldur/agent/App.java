@@ -68,6 +68,15 @@ public final class App implements Callable<Integer> {
         return call();
     }
 
+    @Command(name = "auditor-priority-plugin", mixinStandardHelpOptions = true,
+            description = "AUDITOR's priority plugin: every `frequency` s, the resources each group provided "
+                    + "become priorities, set by the configured commands (e.g. scontrol).")
+    int auditorPriorityPlugin(@CommandLine.Parameters(paramLabel = "CONFIG", description = "AUDITOR priority plugin YAML") Path config,
+                              @Option(names = "--once", description = "one cycle, then exit; non-zero if the read or a command failed") boolean once)
+            throws Exception {
+        return org.waldur.agent.auditor.PriorityPluginLauncher.run(config, routes != null ? routes : defaultRoutes(), once);
+    }
+
     public static void main(String[] args) {
         CommandLine cli = new CommandLine(new App());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
