@@ -6,6 +6,7 @@ import org.waldur.agent.auditor.apel.AmsClient;
 import org.waldur.agent.auditor.apel.ApelConfig;
 import org.waldur.agent.auditor.apel.ApelReport;
 import org.waldur.agent.auditor.apel.ApelSummary;
+import org.waldur.agent.auditor.apel.IndividualJobs;
 import org.waldur.agent.auditor.apel.ReportState;
 import org.waldur.agent.auditor.apel.SmimeSigner;
 import org.waldur.agent.auditor.record.RecordsClient;
@@ -67,6 +68,10 @@ public final class ApelLauncher {
             boolean allSent = true;
             for (String site : config.sitesToReport().keySet()) {
                 try {
+                    if (config.individualJobs()) {
+                        sendJobs(report, site, months, now, dryRun, signer, ams, out);
+                        continue;
+                    }
                     ApelSummary s = report.build(site, months, now);
                     if (s.isEmpty()) {
                         LOG.warn("{}: no records in {}", site, months);
@@ -97,6 +102,25 @@ public final class ApelLauncher {
         }
     }
 
+    /** Individual-job messages as they fill, then the sync message of the same jobs. */
+    private static void sendJobs(ApelReport report, String site, List<YearMonth> months, Instant now, boolean dryRun,
+                                 SmimeSigner signer, AmsClient ams, PrintStream out) throws IOException {
+        IndividualJobs jobs = report.jobs(site, months, now, message -> {
+            if (dryRun) {
+                out.print(message);
+            } else {
+                LOG.info("{}: job message sent: {}", site, ams.publish(signer.sign(message)));
+            }
+        });
+        if (jobs.jobs() == 0) {
+            LOG.warn("{}: no records in {}", site, months);
+        } else if (dryRun) {
+            out.print(jobs.syncMessage());
+        } else {
+            LOG.info("{}: sync message sent: {}", site, ams.publish(signer.sign(jobs.syncMessage())));
+        }
+    }
+
     public static int republish(Path configFile, int year, int month, String site, boolean dryRun, Clock clock,
                                 PrintStream out) throws Exception {
         ApelConfig config = load(configFile);
@@ -113,6 +137,13 @@ public final class ApelLauncher {
             return 2;
         }
         ApelReport report = new ApelReport(config, new RecordsClient(config.auditorUrl(), config.auditorTimeout()));
+        if (config.individualJobs()) {
+            SmimeSigner signer = dryRun ? null : SmimeSigner.fromPem(Path.of(config.messaging().clientCert()),
+                    Path.of(config.messaging().clientKey()));
+            sendJobs(report, site, List.of(YearMonth.of(year, month)), clock.instant(), dryRun, signer,
+                    dryRun ? null : new AmsClient(config.messaging(), signer, clock), out);
+            return 0;
+        }
         ApelSummary s = report.build(site, List.of(YearMonth.of(year, month)), clock.instant());
         if (s.isEmpty()) {
             LOG.warn("{}: no records in {}-{}", site, year, month);

@@ -31,11 +31,15 @@ import java.util.regex.PatternSyntaxException;
 public record ApelConfig(String timeJsonPath, Duration reportInterval, Map<String, List<String>> sitesToReport,
                          String benchmarkType, Messaging messaging, String auditorUrl, Duration auditorTimeout,
                          List<String> siteMetaFields, Map<String, Field> mandatory, Map<String, Field> optional,
-                         List<String> warnings) {
+                         boolean individualJobs, Map<String, Field> jobFields, List<String> warnings) {
 
     public static final List<String> MANDATORY = List.of("VO", "SubmitHost", "Processors", "CpuDuration",
             "NormalisedCpuDuration", "NormalisedWallDuration");
     public static final List<String> OPTIONAL = List.of("GlobalUserName", "VOGroup", "VORole", "Infrastructure", "NodeCount");
+    /** {@code individual_job_fields} of the older plugin (auditor.md §5.6): CpuDuration mandatory, these optional. */
+    public static final List<String> JOB_OPTIONAL = List.of("SubmitHost", "MachineName", "Queue", "LocalUserId",
+            "GlobalUserName", "FQAN", "VO", "VOGroup", "VORole", "Processors", "NodeCount", "InfrastructureDescription",
+            "InfrastructureType", "MemoryReal", "MemoryVirtual", "ServiceLevelType", "ServiceLevel");
 
     /** {@code messaging}: the ARGO AMS endpoint and the host certificate that signs and authenticates. */
     public record Messaging(String host, int port, String clientCert, String clientKey, String project, String topic,
@@ -64,9 +68,14 @@ public record ApelConfig(String timeJsonPath, Duration reportInterval, Map<Strin
 
         ApelConfig config(Node root) {
             Map<String, Node> top = map(root, "(file)");
-            known(top, "", Set.of("plugin", "site", "messaging", "auditor", "summary_fields"));
+            known(top, "", Set.of("plugin", "site", "messaging", "auditor", "summary_fields", "individual_job_fields"));
             Map<String, Node> plugin = map(req(top, "plugin", ""), "plugin");
-            known(plugin, "plugin.", Set.of("log_level", "log_file", "time_json_path", "report_interval"));
+            known(plugin, "plugin.", Set.of("log_level", "log_file", "time_json_path", "report_interval", "message_type"));
+            String messageType = opt(plugin, "message_type", "summaries");
+            if (!Set.of("summaries", "individual_jobs").contains(messageType)) {
+                throw new ConfigException(src, "plugin.message_type", "'" + messageType + "' is not summaries or individual_jobs");
+            }
+            boolean jobs = messageType.equals("individual_jobs");
             Map<String, Node> site = map(req(top, "site", ""), "site");
             known(site, "site.", Set.of("sites_to_report", "benchmark_type"));
             Map<String, List<String>> sites = new LinkedHashMap<>();
@@ -105,18 +114,33 @@ public record ApelConfig(String timeJsonPath, Duration reportInterval, Map<Strin
                     : List.of(text(smf, "auditor.site_meta_field"));
             String url = "http://" + text(req(aud, "ip", "auditor."), "auditor.ip") + ":"
                     + integer(req(aud, "port", "auditor."), "auditor.port");
-            Map<String, Node> fields = map(req(top, "summary_fields", ""), "summary_fields");
-            known(fields, "summary_fields.", Set.of("mandatory", "optional"));
-            Map<String, Field> mandatory = fields(map(req(fields, "mandatory", "summary_fields."), "summary_fields.mandatory"),
-                    "summary_fields.mandatory.", MANDATORY, true);
-            Map<String, Field> optional = fields.containsKey("optional")
-                    ? fields(map(fields.get("optional"), "summary_fields.optional"), "summary_fields.optional.", OPTIONAL, false)
-                    : Map.of();
+            Map<String, Field> mandatory = Map.of();
+            Map<String, Field> optional = Map.of();
+            if (!jobs || top.containsKey("summary_fields")) {
+                Map<String, Node> fields = map(req(top, "summary_fields", ""), "summary_fields");
+                known(fields, "summary_fields.", Set.of("mandatory", "optional"));
+                mandatory = fields(map(req(fields, "mandatory", "summary_fields."), "summary_fields.mandatory"),
+                        "summary_fields.mandatory.", MANDATORY, true);
+                optional = fields.containsKey("optional")
+                        ? fields(map(fields.get("optional"), "summary_fields.optional"), "summary_fields.optional.", OPTIONAL, false)
+                        : Map.of();
+            }
+            Map<String, Field> jobFields = new LinkedHashMap<>();
+            if (jobs) {
+                Map<String, Node> jf = map(req(top, "individual_job_fields", ""), "individual_job_fields");
+                known(jf, "individual_job_fields.", Set.of("mandatory", "optional"));
+                jobFields.putAll(fields(map(req(jf, "mandatory", "individual_job_fields."), "individual_job_fields.mandatory"),
+                        "individual_job_fields.mandatory.", List.of("CpuDuration"), true));
+                if (jf.containsKey("optional")) {
+                    jobFields.putAll(fields(map(jf.get("optional"), "individual_job_fields.optional"),
+                            "individual_job_fields.optional.", JOB_OPTIONAL, false));
+                }
+            }
             return new ApelConfig(text(req(plugin, "time_json_path", "plugin."), "plugin.time_json_path"),
                     Duration.ofSeconds(integer(req(plugin, "report_interval", "plugin."), "plugin.report_interval")),
                     sites, benchmark, messaging, url,
                     Duration.ofSeconds(aud.containsKey("timeout") ? integer(aud.get("timeout"), "auditor.timeout") : 60),
-                    metaFields, mandatory, optional, List.copyOf(warnings));
+                    metaFields, mandatory, optional, jobs, jobFields, List.copyOf(warnings));
         }
 
         private Map<String, Field> fields(Map<String, Node> nodes, String prefix, List<String> allowed, boolean mandatory) {

@@ -47,33 +47,51 @@ public final class ApelReport {
         return out;
     }
 
-    /** The site's messages over {@code months}, with records up to {@code now}. */
+    /** The site's summary and sync messages over {@code months}, with records up to {@code now}. */
     public ApelSummary build(String gocdbSite, List<YearMonth> months, Instant now) throws IOException {
+        ApelSummary summary = new ApelSummary(config, gocdbSite);
+        forEachDay(gocdbSite, months, now, summary::addDay);
+        summary.skipped().forEach(s -> LOG.warn("{}: left out of the report: {}", gocdbSite, s));
+        LOG.info("{}: {} record(s) in {} ({} fetched twice, {} left out)", gocdbSite, summary.records(), months,
+                summary.duplicates(), summary.skipped().size());
+        return summary;
+    }
+
+    /** The site's individual-job messages over {@code months}, each handed to {@code sink} as it fills. */
+    public IndividualJobs jobs(String gocdbSite, List<YearMonth> months, Instant now, IndividualJobs.Sink sink) throws IOException {
+        IndividualJobs jobs = new IndividualJobs(config, gocdbSite, sink);
+        forEachDay(gocdbSite, months, now, jobs::addDay);
+        jobs.flush();
+        jobs.skipped().forEach(s -> LOG.warn("{}: left out of the report: {}", gocdbSite, s));
+        LOG.info("{}: {} job(s) in {} ({} left out)", gocdbSite, jobs.jobs(), months, jobs.skipped().size());
+        return jobs;
+    }
+
+    private interface Day {
+        void accept(List<Record> records) throws IOException;
+    }
+
+    private void forEachDay(String gocdbSite, List<YearMonth> months, Instant now, Day day) throws IOException {
         List<String> siteIds = config.sitesToReport().get(gocdbSite);
         if (siteIds == null) {
             throw new IllegalArgumentException("site " + gocdbSite + " is not in site.sites_to_report " + config.sitesToReport().keySet());
         }
-        ApelSummary summary = new ApelSummary(config, gocdbSite);
         for (YearMonth month : months) {
-            for (LocalDate day = month.atDay(1); !day.isAfter(month.atEndOfMonth()); day = day.plusDays(1)) {
-                Instant from = day.atStartOfDay(ZoneOffset.UTC).toInstant();
+            for (LocalDate d = month.atDay(1); !d.isAfter(month.atEndOfMonth()); d = d.plusDays(1)) {
+                Instant from = d.atStartOfDay(ZoneOffset.UTC).toInstant();
                 if (!from.isBefore(now)) {
                     break;
                 }
-                Instant to = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+                Instant to = d.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
                 List<Record> records = new ArrayList<>();
                 for (String siteId : siteIds) {
                     for (String key : config.siteMetaFields()) {
                         client.query(query(from, to, key, siteId), records::add);
                     }
                 }
-                summary.addDay(records);
+                day.accept(records);
             }
         }
-        summary.skipped().forEach(s -> LOG.warn("{}: left out of the report: {}", gocdbSite, s));
-        LOG.info("{}: {} record(s) in {} ({} fetched twice, {} left out)", gocdbSite, summary.records(), months,
-                summary.duplicates(), summary.skipped().size());
-        return summary;
     }
 
     /** The query AUDITOR's plugin sends through pyauditor (serde_qs order: lt before gte). */
