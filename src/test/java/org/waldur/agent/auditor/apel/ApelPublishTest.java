@@ -70,6 +70,7 @@ class ApelPublishTest {
     }
 
     private String verified(JsonNode message) throws Exception {
+        Openssl.require();
         Path signed = dir.resolve("msg.txt");
         Files.write(signed, Base64.getDecoder().decode(message.path("data").asText()));
         Path out = dir.resolve("content.txt");

@@ -17,6 +17,7 @@ class SmimeSignerTest {
 
     @Test
     void opensslVerifiesTheSignedSummaryAgainstTheTestCa() throws Exception {
+        Openssl.require();
         Path dir = Files.createTempDirectory("smime");
         TestCa ca = new TestCa(dir);
         Path[] host = ca.host("host", "ce1.example.org");
