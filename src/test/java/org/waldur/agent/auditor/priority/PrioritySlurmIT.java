@@ -43,7 +43,9 @@ class PrioritySlurmIT {
         if (!present && "true".equals(System.getenv("CI"))) {
             fail("CI=true but no SLURM with partition part1 answers: start examples/slurm-sandbox/start.sh");
         }
-        RealSlurm.require();
+        // slurmctld is all this suite needs (scontrol), not slurmdbd
+        org.junit.jupiter.api.Assumptions.assumeTrue(present, "no SLURM answers scontrol show partition part1: skipped. "
+                + "Start one as root with examples/slurm-sandbox/start.sh to run it.");
         for (String p : PARTITIONS) {
             before.put(p, factor(p));
         }
