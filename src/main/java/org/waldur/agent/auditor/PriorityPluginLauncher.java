@@ -30,7 +30,7 @@ public final class PriorityPluginLauncher {
     public static int run(Path configFile, Path routeDir, boolean once, Consumer<Runnable> stopper) throws Exception {
         PriorityConfig config;
         try {
-            config = PriorityConfig.load(configFile);
+            config = PriorityConfig.load(configFile, System.getenv());
         } catch (ConfigException | IllegalArgumentException e) {
             System.err.println("auditor-priority-plugin: configuration error: " + e.getMessage());
             return 2;

@@ -42,12 +42,35 @@ public record PriorityConfig(String auditorAddr, int auditorPort, Duration timeo
     }
 
     public static PriorityConfig load(Path file) {
+        return load(file, Map.of());
+    }
+
+    /**
+     * The file, then AUDITOR's environment overrides on top: {@code AUDITOR_<KEY>[__<SUBKEY>]=value}, e.g.
+     * {@code AUDITOR_AUDITOR__ADDR=10.0.0.5}, {@code AUDITOR_MAX_PRIORITY=1000} (AUDITOR's plugins read the same
+     * prefix and separator). Lists cannot be overridden this way.
+     */
+    public static PriorityConfig load(Path file, Map<String, String> env) {
         String src = file.toString();
         JsonNode root;
         try {
             root = YAML.readTree(Files.readString(file));
         } catch (IOException e) {
             throw new ConfigException(src, "(file)", "cannot read: " + e.getMessage());
+        }
+        if (root instanceof com.fasterxml.jackson.databind.node.ObjectNode obj) {
+            env.forEach((k, v) -> {
+                if (!k.startsWith("AUDITOR_") || k.length() == "AUDITOR_".length()) {
+                    return;
+                }
+                String[] path = k.substring("AUDITOR_".length()).toLowerCase(java.util.Locale.ROOT).split("__");
+                com.fasterxml.jackson.databind.node.ObjectNode at = obj;
+                for (int i = 0; i < path.length - 1; i++) {
+                    JsonNode next = at.path(path[i]);
+                    at = next instanceof com.fasterxml.jackson.databind.node.ObjectNode o ? o : at.putObject(path[i]);
+                }
+                at.put(path[path.length - 1], v);
+            });
         }
         return parse(root, src);
     }

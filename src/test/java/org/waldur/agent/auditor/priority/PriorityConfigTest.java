@@ -70,6 +70,17 @@ class PriorityConfigTest {
     }
 
     @Test
+    void auditorEnvironmentOverridesTheFile() {
+        PriorityConfig c = PriorityConfig.load(Path.of("examples/auditor/priority-plugin.yaml"), java.util.Map.of(
+                "AUDITOR_AUDITOR__ADDR", "10.0.0.5", "AUDITOR_AUDITOR__PORT", "8443", "AUDITOR_MAX_PRIORITY", "1000",
+                "AUDITOR_COMPUTATION_MODE", "FullSpread", "PATH", "/usr/bin"));
+        assertEquals("http://10.0.0.5:8443", c.auditorUrl());
+        assertEquals(1000, c.maxPriority());
+        assertEquals(PriorityMode.FULL_SPREAD, c.mode());
+        assertEquals(1, c.minPriority(), "untouched keys keep the file's value");
+    }
+
+    @Test
     void badValuesNameTheFileAndKey() throws Exception {
         Path f = Files.createTempFile("prio", ".yaml");
         Files.writeString(f, "components: {NumCPUs: HEPSPEC}\ngroup_mapping: {g: [p]}\ncomputation_mode: Fair\n");
