@@ -116,15 +116,15 @@ public final class PriorityPlugin {
         List<SlurmCommand> out = new ArrayList<>();
         for (CommandTemplate t : templates) {
             for (Map.Entry<String, List<String>> g : config.groups().entrySet()) {
-                out.add(new SlurmCommand(t.argv(g.getKey(), g.getValue(), p.priorities().get(g.getKey()),
-                        resources.perGroup().get(g.getKey())), true, null));
+                out.add(SlurmCommand.configured(t.argv(g.getKey(), g.getValue(), p.priorities().get(g.getKey()),
+                        resources.perGroup().get(g.getKey()))));
             }
         }
         return out;
     }
 
     /** The server could not be read: the last priorities stay in force; try again next cycle. */
-    public List<SlurmCommand> fetchFailed(Exception e) {
+    public List<SlurmCommand> fetchFailed(Throwable e) {
         failedFetches.incrementAndGet();
         LOG.error("cannot read records from {}: {}; keeping the last priorities{}", config.auditorUrl(),
                 e == null ? "unknown error" : e.getMessage(),

@@ -119,6 +119,27 @@ class PriorityPluginRouteTest {
     }
 
     @Test
+    void aGarbledBodyIsAFailedReadNotAHang() throws Exception {
+        // a server that cuts the stream off inside a record
+        com.sun.net.httpserver.HttpServer s = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        s.createContext("/records", ex -> {
+            byte[] b = "{\"record_id\":\"1\",\"meta\":{\"group_id\":[\"group1\"]},\"compo".getBytes();
+            ex.sendResponseHeaders(200, b.length);
+            ex.getResponseBody().write(b);
+            ex.close();
+        });
+        s.start();
+        try {
+            Path cfg = config("ScaledBySum", "");
+            Files.writeString(cfg, Files.readString(cfg).replace("port: " + auditor.port(), "port: " + s.getAddress().getPort()));
+            assertEquals(1, PriorityPluginLauncher.run(cfg, Path.of("routes"), true));
+            assertTrue(Files.notExists(dir.resolve("out.txt")), "no command from a partial read");
+        } finally {
+            s.stop(0);
+        }
+    }
+
+    @Test
     void aBadConfigExitsTwoWithoutStarting() throws Exception {
         Path f = dir.resolve("bad.yaml");
         Files.writeString(f, "components: {}\n");
