@@ -84,7 +84,8 @@ public final class App implements Callable<Integer> {
                            @Option(names = "--once", description = "report once if due, then exit") boolean once)
             throws Exception {
         Path file = apelConfig(config);
-        return file == null ? 2 : org.waldur.agent.auditor.ApelLauncher.publish(file, dryRun, once, java.time.Clock.systemUTC(), System.out);
+        return file == null ? 2 : org.waldur.agent.auditor.ApelLauncher.publish(file, dryRun, once, java.time.Clock.systemUTC(),
+                System.out, routes != null ? routes : defaultRoutes());
     }
 
     @Command(name = "auditor-apel-republish", mixinStandardHelpOptions = true,
