@@ -112,7 +112,16 @@ class ApelPublishTest {
     void anAmsOutageIsRetriedAndTheStateIsOnlyWrittenAfterASend() throws Exception {
         ams.failNextPublishes = 2;
         assertEquals(0, ApelLauncher.publish(config(), false, true, MARCH_6, System.out), "retry: 3 covers two 503s");
-        assertEquals(2, ams.published.size());
+        // at least once: a response lost after AMS stored the message makes the retry publish it again, which
+        // APEL tolerates (it replaces a month's summaries): sync first, summary last, nothing else
+        int n = ams.published.size();
+        assertTrue(n >= 2, "published " + n);
+        assertEquals(ApelSummaryTest.SYNC, verified(ams.published.get(0)));
+        assertEquals(ApelSummaryTest.SUMMARY, verified(ams.published.get(n - 1)));
+        for (JsonNode m : ams.published) {
+            String text = verified(m);
+            assertTrue(text.equals(ApelSummaryTest.SYNC) || text.equals(ApelSummaryTest.SUMMARY), text);
+        }
         ams.failNextPublishes = 100;
         Files.delete(dir.resolve("time.json"));
         assertEquals(1, ApelLauncher.publish(config(), false, true, MARCH_6, System.out));

@@ -101,6 +101,9 @@ final class FakeAms implements AutoCloseable {
     private static void reply(com.sun.net.httpserver.HttpExchange ex, int status, String body) throws IOException {
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", "application/json");
+        // one request per connection: the JDK server and client racing over a kept-alive TLS connection lost a
+        // response under load (the client timed out, retried, and the message was published twice)
+        ex.getResponseHeaders().set("Connection", "close");
         ex.sendResponseHeaders(status, b.length);
         ex.getResponseBody().write(b);
     }
