@@ -1,9 +1,11 @@
 package org.waldur.agent.auditor;
 
+import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.main.Main;
 import org.waldur.agent.auditor.priority.PriorityConfig;
 import org.waldur.agent.auditor.priority.PriorityPlugin;
 import org.waldur.agent.config.ConfigException;
+import org.waldur.agent.slurm.FileBackedExecutor;
 import org.waldur.agent.slurm.SlurmExec;
 
 import java.nio.file.Files;
@@ -60,6 +62,15 @@ public final class PriorityPluginLauncher {
         Main main = new Main();
         main.bind("auditorPriority", plugin);
         main.bind("slurmExec", new SlurmExec(false));
+        // what routes/slurm.camel.yaml may refer to besides slurmExec: the file-backed executor for streamed
+        // output and the "to-caller" route configuration (defined for the Waldur agent in its cycle flow)
+        main.bind("fileBackedExec", new FileBackedExecutor());
+        main.configure().addRoutesBuilder(new RouteConfigurationBuilder() {
+            @Override
+            public void configuration() {
+                routeConfiguration("to-caller").errorHandler(noErrorHandler());
+            }
+        });
         main.addOverrideProperty("camel.main.name", "auditor-priority-plugin");
         main.addOverrideProperty("camel.main.routes-include-pattern", String.join(",", include));
         // the Waldur agent excludes auditor-*.yaml (application.properties); this context wants exactly its own

@@ -12,17 +12,6 @@ public record SlurmCommand(List<String> argv, boolean mutating, String stdin) {
         argv = List.copyOf(argv);
     }
 
-    /**
-     * A command an operator wrote in full (the AUDITOR priority plugin's {@code commands}, already split into
-     * argv words without a shell): run as written, no prefix or flags added, skipped by dry-run like any write.
-     */
-    public static SlurmCommand configured(List<String> argv) {
-        if (argv.isEmpty() || argv.get(0).isBlank()) {
-            throw new IllegalArgumentException("empty command");
-        }
-        return new SlurmCommand(argv, true, null);
-    }
-
     public String executable() {
         return argv.get(0);
     }

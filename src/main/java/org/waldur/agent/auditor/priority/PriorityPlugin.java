@@ -116,8 +116,9 @@ public final class PriorityPlugin {
         List<SlurmCommand> out = new ArrayList<>();
         for (CommandTemplate t : templates) {
             for (Map.Entry<String, List<String>> g : config.groups().entrySet()) {
-                out.add(SlurmCommand.configured(t.argv(g.getKey(), g.getValue(), p.priorities().get(g.getKey()),
-                        resources.perGroup().get(g.getKey()))));
+                // an operator-written command: run as written (no prefix or flags), skipped by dry-run like a write
+                out.add(new SlurmCommand(t.argv(g.getKey(), g.getValue(), p.priorities().get(g.getKey()),
+                        resources.perGroup().get(g.getKey())), true, null));
             }
         }
         return out;
