@@ -1,6 +1,5 @@
 package org.waldur.agent.auditor;
 
-import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.main.Main;
 import org.waldur.agent.auditor.priority.PriorityConfig;
 import org.waldur.agent.auditor.priority.PriorityPlugin;
@@ -38,7 +37,7 @@ public final class PriorityPluginLauncher {
             return 2;
         }
         config.warnings().forEach(w -> System.err.println("auditor-priority-plugin: warning: " + w));
-        List<String> files = new ArrayList<>(List.of("auditor-priority.camel.yaml", "slurm.camel.yaml"));
+        List<String> files = new ArrayList<>(List.of("auditor-priority.camel.yaml", "auditor-shared.camel.yaml", "slurm.camel.yaml"));
         if (config.prometheus()) {
             files.add("auditor-priority-metrics.camel.yaml");
         }
@@ -62,15 +61,10 @@ public final class PriorityPluginLauncher {
         Main main = new Main();
         main.bind("auditorPriority", plugin);
         main.bind("slurmExec", new SlurmExec(false));
-        // what routes/slurm.camel.yaml may refer to besides slurmExec: the file-backed executor for streamed
-        // output and the "to-caller" route configuration (defined for the Waldur agent in its cycle flow)
+        // routes/slurm.camel.yaml may also use the file-backed executor (streamed output) and, from
+        // routes/auditor-shared.camel.yaml, the to-caller route configuration. No RoutesBuilder class here: the
+        // Waldur agent's package scan would pick it up.
         main.bind("fileBackedExec", new FileBackedExecutor());
-        main.configure().addRoutesBuilder(new RouteConfigurationBuilder() {
-            @Override
-            public void configuration() {
-                routeConfiguration("to-caller").errorHandler(noErrorHandler());
-            }
-        });
         main.addOverrideProperty("camel.main.name", "auditor-priority-plugin");
         main.addOverrideProperty("camel.main.routes-include-pattern", String.join(",", include));
         // the Waldur agent excludes auditor-*.yaml (application.properties); this context wants exactly its own
