@@ -85,6 +85,46 @@ public final class App implements Callable<Integer> {
         return call();
     }
 
+    @Command(name = "auditor-priority-plugin", mixinStandardHelpOptions = true,
+            description = "AUDITOR's priority plugin: every `frequency` s, the resources each group provided "
+                    + "become priorities, set by the configured commands (e.g. scontrol).")
+    int auditorPriorityPlugin(@CommandLine.Parameters(paramLabel = "CONFIG", description = "AUDITOR priority plugin YAML") Path config,
+                              @Option(names = "--once", description = "one cycle, then exit; non-zero if the read or a command failed") boolean once)
+            throws Exception {
+        return org.waldur.agent.auditor.PriorityPluginLauncher.run(config, routes != null ? routes : defaultRoutes(), once);
+    }
+
+    @Command(name = "auditor-apel-publish", mixinStandardHelpOptions = true,
+            description = "AUDITOR's APEL plugin: every report_interval, the month's sync and summary messages of each "
+                    + "site, signed, to the ARGO messaging service (-c CONFIG).")
+    int auditorApelPublish(@Option(names = "--config", paramLabel = "CONFIG", description = "same as -c") Path config,
+                           @Option(names = "--once", description = "report once if due, then exit") boolean once)
+            throws Exception {
+        Path file = apelConfig(config);
+        return file == null ? 2 : org.waldur.agent.auditor.ApelLauncher.publish(file, dryRun, once, java.time.Clock.systemUTC(),
+                System.out, routes != null ? routes : defaultRoutes());
+    }
+
+    @Command(name = "auditor-apel-republish", mixinStandardHelpOptions = true,
+            description = "AUDITOR's APEL republish: one month's summary message of one site (-c CONFIG).")
+    int auditorApelRepublish(@Option(names = {"-y", "--year"}, required = true) int year,
+                             @Option(names = {"-m", "--month"}, required = true) int month,
+                             @Option(names = {"-s", "--site"}, required = true, description = "GOCDB site name") String site,
+                             @Option(names = "--config", paramLabel = "CONFIG", description = "same as -c") Path config)
+            throws Exception {
+        Path file = apelConfig(config);
+        return file == null ? 2 : org.waldur.agent.auditor.ApelLauncher.republish(file, year, month, site, dryRun,
+                java.time.Clock.systemUTC(), System.out);
+    }
+
+    private Path apelConfig(Path config) {
+        if (config == null && configFile == null) {
+            System.err.println("waldur-camel-agent: -c CONFIG (the APEL plugin config) is required");
+            return null;
+        }
+        return config != null ? config : Path.of(configFile);
+    }
+
     public static void main(String[] args) {
         CommandLine cli = new CommandLine(new App());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {

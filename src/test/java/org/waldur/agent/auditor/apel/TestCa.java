@@ -1,0 +1,73 @@
+package org.waldur.agent.auditor.apel;
+
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Date;
+
+/** A certificate authority made in the test: a CA certificate and host certificates it signs, as PEM files. */
+final class TestCa {
+    final Path dir;
+    final KeyPair caKeys;
+    final X509Certificate caCert;
+    private long serial = 1;
+
+    TestCa(Path dir) throws Exception {
+        this.dir = dir;
+        caKeys = rsa();
+        X500Name name = new X500Name("CN=Test Grid CA,O=waldur-camel-agent tests");
+        JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(serial++),
+                Date.from(Instant.now().minus(1, ChronoUnit.DAYS)), Date.from(Instant.now().plus(1, ChronoUnit.DAYS)), name, caKeys.getPublic());
+        b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+        b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+        caCert = new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder("SHA256withRSA").build(caKeys.getPrivate())));
+        pem(dir.resolve("ca.pem"), caCert);
+    }
+
+    private static KeyPair rsa() throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048);
+        return g.generateKeyPair();
+    }
+
+    /** Writes {@code <name>-cert.pem} and {@code <name>-key.pem} (PKCS#8) for a host certificate with that CN. */
+    Path[] host(String name, String cn) throws Exception {
+        KeyPair keys = rsa();
+        JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(caCert, BigInteger.valueOf(serial++),
+                Date.from(Instant.now().minus(1, ChronoUnit.DAYS)), Date.from(Instant.now().plus(1, ChronoUnit.DAYS)),
+                new X500Name("CN=" + cn + ",O=waldur-camel-agent tests"), keys.getPublic());
+        b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+        b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+        b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.dNSName, cn)));
+        X509Certificate cert = new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder("SHA256withRSA").build(caKeys.getPrivate())));
+        Path c = dir.resolve(name + "-cert.pem");
+        Path k = dir.resolve(name + "-key.pem");
+        pem(c, cert);
+        pem(k, keys.getPrivate());
+        return new Path[]{c, k};
+    }
+
+    private static void pem(Path f, Object o) throws IOException {
+        try (Writer w = Files.newBufferedWriter(f); JcaPEMWriter p = new JcaPEMWriter(w)) {
+            p.writeObject(o);
+        }
+    }
+}
