@@ -110,7 +110,7 @@ public final class ReportSteps {
         exchange.setProperty("aggregator", new UsageAggregator(offering.components().keySet()));
         SlurmCommands commands = new SlurmCommands(offering.slurm());
         return SlurmCommands.chunks(accounts(resources)).stream()
-                .map(chunk -> commands.sacct(period.sacctStart(), period.sacctEnd(), chunk)).toList();
+                .map(chunk -> commands.sacct(period.zone(), period.sacctStart(), period.sacctEnd(), chunk)).toList();
     }
 
     /** Streams one sacct output (a file-backed stream) into the period's aggregator. */

@@ -1,10 +1,12 @@
 package org.waldur.agent.accounting;
 
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.YearMonth;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -20,7 +22,9 @@ public final class ReportingPeriods {
 
     /**
      * {@code count} months ending with the month of {@code now} in now's zone, oldest first so that a failure in
-     * the current month (which is retried) comes after the past months are done.
+     * the current month (which is retried) comes after the past months are done. The current month is left out
+     * while its Waldur date still lies ahead (up to 12 hours west of UTC, up to a day and a half east of it, at
+     * the start of a month): Waldur refuses future dates, and its usage is reported, in full, by a later cycle.
      */
     public static List<ReportingPeriod> of(ZonedDateTime now, int count) {
         if (count < 1) {
@@ -29,7 +33,10 @@ public final class ReportingPeriods {
         YearMonth current = YearMonth.from(now);
         List<ReportingPeriod> periods = new ArrayList<>(count);
         for (int monthsBack = count - 1; monthsBack >= 0; monthsBack--) {
-            periods.add(period(current.minusMonths(monthsBack), now.getZone(), monthsBack == 0));
+            ReportingPeriod p = period(current.minusMonths(monthsBack), now.getZone(), monthsBack == 0);
+            if (!p.current() || !p.waldurDate().toInstant().isAfter(now.toInstant())) {
+                periods.add(p);
+            }
         }
         return List.copyOf(periods);
     }
@@ -45,10 +52,11 @@ public final class ReportingPeriods {
     private static ReportingPeriod period(YearMonth month, ZoneId zone, boolean current) {
         LocalDateTime start = month.atDay(1).atStartOfDay();
         LocalDateTime end = month.atEndOfMonth().atTime(LocalTime.of(23, 59, 59));
-        // getOffset(LocalDateTime) gives the offset before a transition, so a zone whose clocks jump at midnight
-        // on the 1st (Africa/Cairo, 2014-08-01) still gets a date that reads 00:00 on the 1st
-        OffsetDateTime waldurDate = OffsetDateTime.of(start, zone.getRules().getOffset(start));
-        return new ReportingPeriod(month, month.atDay(1), start.format(SACCT_TIME), end.format(SACCT_TIME),
+        // noon UTC on the 1st: inside the month in every zone (UTC-12 … UTC+14), so the server's TIME_ZONE cannot
+        // move it into the previous month; shown at the agent zone's offset so logs read in the agent's time
+        Instant noonUtc = month.atDay(1).atTime(LocalTime.NOON).toInstant(ZoneOffset.UTC);
+        OffsetDateTime waldurDate = noonUtc.atZone(zone).toOffsetDateTime();
+        return new ReportingPeriod(month, month.atDay(1), zone, start.format(SACCT_TIME), end.format(SACCT_TIME),
                 waldurDate, current);
     }
 }

@@ -56,6 +56,10 @@ public final class YamlConfigLoader {
         ZoneId zone;
         try {
             zone = ZoneId.of(tz);
+            // a zoneinfo name, as upstream requires: sacct gets it as TZ=, where "UTC+02:00" would mean UTC-2
+            if (!ZoneId.getAvailableZoneIds().contains(zone.getId())) {
+                throw new DateTimeException(tz);
+            }
         } catch (DateTimeException e) {
             throw root.error("timezone", "'" + tz + "' is not a time zone name (e.g. UTC, Europe/Tallinn)");
         }

@@ -2,6 +2,7 @@ package org.waldur.agent.slurm;
 
 import org.waldur.agent.config.SlurmSettings;
 
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -66,12 +67,20 @@ public final class SlurmCommands {
                 "-o", "%A"), "--clusters");
     }
 
-    /** Usage of a reporting window for many accounts in one process (slurm.md §3, §7). */
-    public SlurmCommand sacct(String start, String end, Collection<String> accounts) {
+    /**
+     * Usage of a reporting window for many accounts in one process (slurm.md §3, §7). sacct reads its naive
+     * window in the local zone of the host it runs on (slurm.md §3), so it runs as {@code env TZ=<zone> sacct}:
+     * the window then means the same hours as the month the agent chose in {@code zone}, behind any command prefix.
+     */
+    public SlurmCommand sacct(ZoneId zone, String start, String end, Collection<String> accounts) {
         String tres = settings.usageBasis() == SlurmSettings.UsageBasis.ALLOCATED ? "AllocTRES" : "ReqTRES";
-        return tool("sacct", false, List.of("--parsable2", "--noheader", "--noconvert", "--truncate", "--allocations",
-                "--allusers", "--starttime=" + start, "--endtime=" + end, "--accounts=" + accounts(accounts),
-                "--format=Account," + tres + ",Elapsed,User"), "--cluster");
+        SlurmCommand sacct = tool("sacct", false, List.of("--parsable2", "--noheader", "--noconvert", "--truncate",
+                "--allocations", "--allusers", "--starttime=" + start, "--endtime=" + end,
+                "--accounts=" + accounts(accounts), "--format=Account," + tres + ",Elapsed,User"), "--cluster");
+        List<String> argv = new ArrayList<>(sacct.argv());
+        // a ZoneId's text is letters, digits, '/', '_', '+', '-' only: safe as one argv token
+        argv.addAll(settings.commandPrefix().size(), List.of("env", "TZ=" + zone.getId()));
+        return new SlurmCommand(argv, false, null);
     }
 
     // ---- writes ------------------------------------------------------------------------------------------

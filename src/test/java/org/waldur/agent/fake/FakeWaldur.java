@@ -231,6 +231,20 @@ public final class FakeWaldur implements AutoCloseable {
     }
 
     /** When on, set_usage rejects past-month dates for usage-type components like a non-staff 8.x server. */
+    /** The server's TIME_ZONE (default UTC): the zone in which a usage date's month is its billing period. */
+    public void setServerTimeZone(java.time.ZoneId zone) {
+        synchronized (state) {
+            state.serverZone = zone;
+        }
+    }
+
+    /** Pins the server's "now" for usage (future dates, backfill, the current billing period); null = real clock. */
+    public void setNow(java.time.Instant now) {
+        synchronized (state) {
+            state.fixedNow = now;
+        }
+    }
+
     public void setRejectBackfill(boolean reject) {
         synchronized (state) {
             state.rejectBackfill = reject;

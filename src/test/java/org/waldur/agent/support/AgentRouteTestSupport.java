@@ -62,12 +62,18 @@ public abstract class AgentRouteTestSupport extends CamelMainTestSupport {
             """;
     }
 
+    /** The agent's {@code timezone} setting. */
+    protected String timezone() {
+        return "UTC";
+    }
+
     protected Map<String, String> extraProperties() {
         return Map.of();
     }
 
     private Path writeConfig() {
-        String yaml = ConfigYaml.of(waldur.apiUrl(), TOKEN, offering, backendSettings(), ConfigYaml.COMPONENTS);
+        String yaml = ConfigYaml.of(waldur.apiUrl(), TOKEN, offering, backendSettings(), ConfigYaml.COMPONENTS)
+                .replace("timezone: \"UTC\"", "timezone: \"" + timezone() + "\"");
         try {
             Path f = Files.createTempFile("agent-config", ".yaml");
             Files.writeString(f, yaml);
