@@ -1,5 +1,6 @@
 package org.waldur.agent.accounts;
 
+import org.waldur.agent.accounting.PrepaidTerm;
 import org.waldur.agent.accounting.TresConverter;
 import org.waldur.agent.config.OfferingConfig;
 import org.waldur.agent.config.SlurmSettings;
@@ -70,7 +71,7 @@ public final class OrderPlanner {
         }
         Map<String, Long> waldurLimits = converter.waldurLimitsForCreate(resource.limits() != null && !resource.limits().isEmpty()
                 ? resource.limits() : order.limits());
-        Map<String, Long> slurmLimits = known(converter.toSlurm(waldurLimits));
+        Map<String, Long> slurmLimits = known(converter.toSlurm(waldurLimits, prepaidMonths(resource, resource.endDate())));
         AssociationSnapshot.Account existing = snapshot.get(account);
         if (existing == null) {
             changes.account(account, project, resource.name(), project, slurmLimits);
@@ -102,7 +103,12 @@ public final class OrderPlanner {
         if (existing == null) {
             throw new IllegalStateException("SLURM account " + account + " does not exist; cannot update its limits");
         }
-        Map<String, Long> slurmLimits = known(converter.toSlurm(newLimits));
+        // a renewal moves the end date: the prepaid budget covers the new term (limits unchanged or not)
+        Object renewedTo = order.attributes() == null ? null : order.attributes().get("new_end_date");
+        Map<String, ? extends Number> limits = newLimits.isEmpty() && renewedTo != null && resource.limits() != null
+                ? resource.limits() : newLimits;
+        Map<String, Long> slurmLimits = known(converter.toSlurm(limits,
+                prepaidMonths(resource, renewedTo != null ? renewedTo.toString() : resource.endDate())));
         OrderWork w = new OrderWork(order, resource, OrderWork.Kind.UPDATE, account, false, new LoadFile());
         if (!slurmLimits.isEmpty() && !sameLimits(existing.grpTresMins, slurmLimits)) {
             w.limitChanges.account(account, parentOf(existing), resource.name(), orgOf(existing), slurmLimits);
@@ -212,6 +218,18 @@ public final class OrderPlanner {
         throw new IllegalStateException(tried.size() == 1
                 ? "SLURM account " + tried.get(0) + " already exists and belongs to another resource"
                 : "unable to name the allocation: after " + tried.size() + " attempts all generated names already exist");
+    }
+
+    /** The prepaid term in months, or null (one month's budget, warned) when the resource lacks a date. */
+    private Integer prepaidMonths(Resource resource, String endDate) {
+        if (!converter.hasPrepaid()) {
+            return null;
+        }
+        Integer months = PrepaidTerm.months(resource.created(), endDate);
+        if (months == null) {
+            warn.accept("resource " + resource.uuid() + " has prepaid components but no created/end_date; its budget is one month's limit");
+        }
+        return months;
     }
 
     private Set<String> usernames(List<TeamMember> team) {

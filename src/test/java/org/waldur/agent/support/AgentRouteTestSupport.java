@@ -62,6 +62,11 @@ public abstract class AgentRouteTestSupport extends CamelMainTestSupport {
             """;
     }
 
+    /** The offering's backend_components lines; override to vary them. */
+    protected String backendComponents() {
+        return ConfigYaml.COMPONENTS;
+    }
+
     /** The agent's {@code timezone} setting. */
     protected String timezone() {
         return "UTC";
@@ -72,7 +77,7 @@ public abstract class AgentRouteTestSupport extends CamelMainTestSupport {
     }
 
     private Path writeConfig() {
-        String yaml = ConfigYaml.of(waldur.apiUrl(), TOKEN, offering, backendSettings(), ConfigYaml.COMPONENTS)
+        String yaml = ConfigYaml.of(waldur.apiUrl(), TOKEN, offering, backendSettings(), backendComponents())
                 .replace("timezone: \"UTC\"", "timezone: \"" + timezone() + "\"");
         try {
             Path f = Files.createTempFile("agent-config", ".yaml");
