@@ -47,6 +47,23 @@ public final class OrderSteps {
         return orders;
     }
 
+    /** Whether any order will need a new allocation name (then Waldur's backend_ids are read once). */
+    public boolean needsNames(@ExchangeProperty("orders") List<Order> orders) {
+        return orders.stream().anyMatch(o -> "Create".equals(o.type()) || "Restore".equals(o.type()));
+    }
+
+    /** The offering's resources ({@code uuid}, {@code backend_id}), every state: names the planner must not take. */
+    public void takenNames(@Body String json, @ExchangeProperty("planner") OrderPlanner planner) {
+        Map<String, String> taken = new java.util.LinkedHashMap<>();
+        WaldurJson.read(json, com.fasterxml.jackson.databind.JsonNode.class).forEach(r -> {
+            String id = r.path("backend_id").asText("");
+            if (!id.isBlank()) {
+                taken.put(id, r.path("uuid").asText());
+            }
+        });
+        planner.takenInWaldur(taken);
+    }
+
     public Order order(@Body String json) {
         return WaldurJson.read(json, Order.class);
     }

@@ -304,6 +304,12 @@ public final class FakeWaldur implements AutoCloseable {
         }
     }
 
+    public void setOfferingPluginOption(String offeringUuid, String key, Object value) {
+        synchronized (state) {
+            state.offering(offeringUuid).pluginOptions.put(key, value);
+        }
+    }
+
     public void setOfferingBackendId(String offeringUuid, String backendId) {
         synchronized (state) {
             state.offerings.get(Seeding.known(state.offerings, offeringUuid, "offering")).backendId = backendId;
