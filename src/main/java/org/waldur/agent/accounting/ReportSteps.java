@@ -101,6 +101,7 @@ public final class ReportSteps {
         // shared by reference with the split's sub-exchanges, which fill it (properties they set themselves are lost)
         exchange.setProperty("usageByPeriod", new LinkedHashMap<ReportingPeriod, Map<String, AccountUsage>>());
         exchange.setProperty("existingUsages", new ConcurrentHashMap<String, List<UsageDecision.Existing>>());
+        exchange.setProperty("existingUserUsages", new ConcurrentHashMap<String, Map<String, Map<String, BigDecimal>>>());
         return ReportingPeriods.of(now, config.reportingPeriods());
     }
 
@@ -179,9 +180,21 @@ public final class ReportSteps {
                 .add(new UsageDecision.Existing(u.path("uuid").asText(), u.path("type").asText(), new BigDecimal(u.path("usage").asText("0")))));
     }
 
+    /**
+     * Waldur's per-user rows of one month for the whole offering, kept by (resource, month) as component type →
+     * username → usage, for {@link UserUsageDiff}.
+     */
+    public void keepExistingUsers(@Body String userUsagesJson, @ExchangeProperty("period") ReportingPeriod period,
+                                  @ExchangeProperty("existingUserUsages") Map<String, Map<String, Map<String, BigDecimal>>> existing) {
+        WaldurJson.read(userUsagesJson, JsonNode.class).forEach(u -> existing
+                .computeIfAbsent(u.path("resource_uuid").asText() + "/" + period.billingPeriod(), k -> new ConcurrentHashMap<>())
+                .computeIfAbsent(u.path("component_type").asText(), k -> new ConcurrentHashMap<>())
+                .put(u.path("username").asText(), new BigDecimal(u.path("usage").asText("0"))));
+    }
+
     public UsageDecision decide(@ExchangeProperty("item") PeriodUsage item,
                                 @ExchangeProperty("existingUsages") Map<String, List<UsageDecision.Existing>> existing) {
-        UsageDecision d = UsageDecision.decide(existing.getOrDefault(item.getResourceUuid() + "/" + item.getBillingPeriod(), List.of()),
+        UsageDecision d = UsageDecision.decide(existing.getOrDefault(key(item), List.of()),
                 item.amounts());
         if (d.kind() == UsageDecision.Kind.ANOMALY) {
             LOG.warn("usage anomaly for {} {}: {}; not submitted", item.getAccount(), item.getBillingPeriod(), d.reason());
@@ -191,17 +204,51 @@ public final class ReportSteps {
         return d;
     }
 
-    /** After set_usage: one set_user_usages call per component that has per-user values. */
+    /**
+     * After set_usage, from the month's records read back: one set_user_usages call per component whose per-user
+     * rows differ from SLURM's.
+     */
     public List<Map<String, Object>> userUsageCalls(@Body String usagesJson, @ExchangeProperty("item") PeriodUsage item,
-                                                   @ExchangeProperty("offeringUsers") Map<String, String> offeringUsers) {
-        List<Map<String, Object>> calls = new ArrayList<>();
-        WaldurJson.read(usagesJson, JsonNode.class).forEach(u -> {
-            Map<String, Object> body = item.userUsagesBody(u.path("type").asText(), offeringUsers);
-            if (body != null) {
-                calls.add(Map.of("path", "marketplace-component-usages/" + u.path("uuid").asText() + "/set_user_usages/", "body", body));
-            }
-        });
+                                                   @ExchangeProperty("offeringUsers") Map<String, String> offeringUsers,
+                                                   @ExchangeProperty("existingUserUsages") Map<String, Map<String, Map<String, BigDecimal>>> existingUsers) {
+        List<UsageDecision.Existing> records = new ArrayList<>();
+        WaldurJson.read(usagesJson, JsonNode.class).forEach(u -> records.add(
+                new UsageDecision.Existing(u.path("uuid").asText(), u.path("type").asText(), BigDecimal.ZERO)));
+        return userUsageCalls(records, item, offeringUsers, existingUsers);
+    }
+
+    /**
+     * Totals unchanged: the per-user rows may still lack what an earlier cycle failed to post (set_user_usages or
+     * its read-back failed after set_usage succeeded). Calls for the components that differ, on the records
+     * Waldur already holds; none when everything matches.
+     */
+    public List<Map<String, Object>> userUsageRepairs(@ExchangeProperty("item") PeriodUsage item,
+                                                     @ExchangeProperty("existingUsages") Map<String, List<UsageDecision.Existing>> existing,
+                                                     @ExchangeProperty("offeringUsers") Map<String, String> offeringUsers,
+                                                     @ExchangeProperty("existingUserUsages") Map<String, Map<String, Map<String, BigDecimal>>> existingUsers) {
+        List<Map<String, Object>> calls = userUsageCalls(existing.getOrDefault(key(item), List.of()), item, offeringUsers, existingUsers);
+        if (!calls.isEmpty()) {
+            LOG.info("{} {}: per-user usage missing or stale in Waldur; posting it again", item.getAccount(), item.getBillingPeriod());
+        }
         return calls;
+    }
+
+    private static List<Map<String, Object>> userUsageCalls(List<UsageDecision.Existing> records, PeriodUsage item,
+                                                          Map<String, String> offeringUsers,
+                                                          Map<String, Map<String, Map<String, BigDecimal>>> existingUsers) {
+        Set<String> differing = UserUsageDiff.differing(existingUsers.getOrDefault(key(item), Map.of()), item.byUser());
+        List<Map<String, Object>> calls = new ArrayList<>();
+        for (UsageDecision.Existing record : records) {
+            Map<String, Object> body = differing.contains(record.type()) ? item.userUsagesBody(record.type(), offeringUsers) : null;
+            if (body != null) {
+                calls.add(Map.of("path", "marketplace-component-usages/" + record.uuid() + "/set_user_usages/", "body", body));
+            }
+        }
+        return calls;
+    }
+
+    private static String key(PeriodUsage item) {
+        return item.getResourceUuid() + "/" + item.getBillingPeriod();
     }
 
     /** Waldur refuses a past month's usage-type components from a non-staff token; that is expected, not an error. */

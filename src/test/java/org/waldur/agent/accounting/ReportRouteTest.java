@@ -141,4 +141,30 @@ class ReportRouteTest extends AgentRouteTestSupport {
         assertEquals(Map.of("cpu", 20, "mem", 10), waldur.resource(alloc).get("limits"));
         waldur.assertNoViolations();
     }
+
+    @Test
+    void perUserUsageLostToAFailedCallIsPostedByTheNextCycle() throws Exception {
+        String alloc = resource("hpc_alloc1");
+        slurm.sacctRows.put("2026-10", List.of("hpc_alloc1|cpu=1000|01:00:00|alice", "hpc_alloc1|cpu=1000|02:00:00|bob"));
+        // set_usage succeeds, every set_user_usages fails for the whole cycle (retries included)
+        waldur.failMatching("POST", ".*/set_user_usages/", 503, -1);
+        cycle("report");
+        assertEquals(3.0, amount(usages(alloc, "2026-10-01"), "cpu"), 1e-9);
+        assertTrue(waldur.componentUserUsages(alloc).isEmpty(), "no per-user rows yet");
+
+        waldur.clearFaults();
+        long setUsage = waldur.count("POST", ".*/set_usage/");
+        cycle("report");
+        assertEquals(setUsage, waldur.count("POST", ".*/set_usage/"), "the totals were already right");
+        Map<String, Double> cpuByUser = new java.util.TreeMap<>();
+        waldur.componentUserUsages(alloc).stream()
+                .filter(u -> "2026-10-01".equals(u.get("billing_period")) && "cpu".equals(u.get("component_type")))
+                .forEach(u -> cpuByUser.put((String) u.get("username"), ((Number) u.get("usage")).doubleValue()));
+        assertEquals(Map.of("alice", 1.0, "bob", 2.0), cpuByUser, "1000 and 2000 cpu-hours, repaired");
+
+        long userPosts = waldur.count("POST", ".*/set_user_usages/");
+        cycle("report");
+        assertEquals(userPosts, waldur.count("POST", ".*/set_user_usages/"), "everything in Waldur: nothing posted");
+        waldur.assertNoViolations();
+    }
 }
