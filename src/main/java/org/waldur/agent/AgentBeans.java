@@ -23,6 +23,7 @@ import org.waldur.agent.waldur.WaldurRequest;
 import javax.net.ssl.X509TrustManager;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.EnumSet;
@@ -88,10 +89,13 @@ public class AgentBeans implements CamelConfiguration {
 
     @BindToRegistry("reportSteps")
     public ReportSteps reportSteps(@PropertyInject(value = "agent.config-file", defaultValue = "") String file,
-                                   @PropertyInject(value = "agent.fixed-now", defaultValue = "") String fixedNow) {
+                                   @PropertyInject(value = "agent.fixed-now", defaultValue = "") String fixedNow,
+                                   @PropertyInject(value = "agent.report.from", defaultValue = "") String from,
+                                   @PropertyInject(value = "agent.report.to", defaultValue = "") String to) {
         // agent.fixed-now (an ISO instant) pins "now" for tests and demos of month boundaries.
         return new ReportSteps(agentConfig(file), fixedNow.isBlank() ? ZonedDateTime::now
-                : () -> ZonedDateTime.ofInstant(Instant.parse(fixedNow), ZoneOffset.UTC));
+                : () -> ZonedDateTime.ofInstant(Instant.parse(fixedNow), ZoneOffset.UTC))
+                .backfill(from.isBlank() ? null : YearMonth.parse(from), to.isBlank() ? null : YearMonth.parse(to));
     }
 
     @BindToRegistry("fileBackedExec")

@@ -21,6 +21,7 @@ import org.waldur.agent.waldur.WaldurJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
+import java.time.YearMonth;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,9 +43,20 @@ public final class ReportSteps {
     private final Supplier<ZonedDateTime> clock;
     private final Set<String> warnedComponents = ConcurrentHashMap.newKeySet();
 
+    /** Set for the {@code report --from --to} backfill: these months instead of the last {@code reporting_periods}. */
+    private volatile YearMonth backfillFrom;
+    private volatile YearMonth backfillTo;
+
     public ReportSteps(AgentConfig config, Supplier<ZonedDateTime> clock) {
         this.config = config;
         this.clock = clock;
+    }
+
+    /** Makes the report cycle a backfill of the months {@code from}..{@code to} (both null: the usual months). */
+    public ReportSteps backfill(YearMonth from, YearMonth to) {
+        this.backfillFrom = from;
+        this.backfillTo = to;
+        return this;
     }
 
     // ---- Waldur answers -----------------------------------------------------------------------------------
@@ -102,6 +114,11 @@ public final class ReportSteps {
         exchange.setProperty("usageByPeriod", new LinkedHashMap<ReportingPeriod, Map<String, AccountUsage>>());
         exchange.setProperty("existingUsages", new ConcurrentHashMap<String, List<UsageDecision.Existing>>());
         exchange.setProperty("existingUserUsages", new ConcurrentHashMap<String, Map<String, Map<String, BigDecimal>>>());
+        if (backfillFrom != null) {
+            List<ReportingPeriod> months = ReportingPeriods.range(backfillFrom, backfillTo, now);
+            LOG.info("backfill: {} month(s) from {} to {}, one sacct per month for all accounts", months.size(), backfillFrom, backfillTo);
+            return months;
+        }
         return ReportingPeriods.of(now, config.reportingPeriods());
     }
 
@@ -133,7 +150,11 @@ public final class ReportSteps {
     public void periodDone(@ExchangeProperty("period") ReportingPeriod period, Exchange exchange) {
         @SuppressWarnings("unchecked")
         Map<ReportingPeriod, Map<String, AccountUsage>> byPeriod = exchange.getProperty("usageByPeriod", Map.class);
-        byPeriod.put(period, exchange.getProperty("aggregator", UsageAggregator.class).result());
+        Map<String, AccountUsage> usage = exchange.getProperty("aggregator", UsageAggregator.class).result();
+        byPeriod.put(period, usage);
+        if (backfillFrom != null) {
+            LOG.info("backfill {}: sacct read, {} account(s) with usage", period.month(), usage.size());
+        }
     }
 
     /** If the month turned while SLURM was read, the "current" figures belong to two months: report them next cycle. */

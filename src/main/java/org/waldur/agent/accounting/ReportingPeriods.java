@@ -42,6 +42,29 @@ public final class ReportingPeriods {
     }
 
     /**
+     * A backfill (the reference's {@code waldur_site_load_historical_usage}): every month from {@code from} to
+     * {@code to}, oldest first, in now's zone. Months after the current one cannot have usage and are refused;
+     * the current month, when included, follows the same rule as in {@link #of}.
+     */
+    public static List<ReportingPeriod> range(YearMonth from, YearMonth to, ZonedDateTime now) {
+        YearMonth current = YearMonth.from(now);
+        if (from.isAfter(to)) {
+            throw new IllegalArgumentException("--from " + from + " is after --to " + to);
+        }
+        if (to.isAfter(current)) {
+            throw new IllegalArgumentException("--to " + to + " lies in the future (this month is " + current + ")");
+        }
+        List<ReportingPeriod> periods = new ArrayList<>();
+        for (YearMonth m = from; !m.isAfter(to); m = m.plusMonths(1)) {
+            ReportingPeriod p = period(m, now.getZone(), m.equals(current));
+            if (!p.current() || !p.waldurDate().toInstant().isAfter(now.toInstant())) {
+                periods.add(p);
+            }
+        }
+        return List.copyOf(periods);
+    }
+
+    /**
      * Whether {@code a} and {@code b} fall in the same month as seen in {@code a}'s zone: the guard that skips a
      * resource when the month turned between taking "now" and pulling SLURM data (§8 step 1).
      */

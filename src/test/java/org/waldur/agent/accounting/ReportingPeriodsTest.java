@@ -151,4 +151,20 @@ class ReportingPeriodsTest {
         assertTrue(ReportingPeriods.sameMonth(lastSecond, lastSecond.withZoneSameInstant(ZoneId.of("UTC"))));
         assertFalse(ReportingPeriods.sameMonth(lastSecond, at("2025-02-15T12:00:00", "America/New_York")));
     }
+
+    @Test
+    void aBackfillCoversEveryMonthOfItsRangeOldestFirst() {
+        ZonedDateTime now = at("2026-10-15T12:00:00", "Europe/Tallinn");
+        List<ReportingPeriod> months = ReportingPeriods.range(YearMonth.of(2025, 11), YearMonth.of(2026, 2), now);
+        assertEquals(List.of(YearMonth.of(2025, 11), YearMonth.of(2025, 12), YearMonth.of(2026, 1), YearMonth.of(2026, 2)),
+                months.stream().map(ReportingPeriod::month).toList());
+        assertTrue(months.stream().noneMatch(ReportingPeriod::current));
+        // Tallinn in winter (+02): 12:00Z on 1 January is 14:00 there
+        assertPeriod(months.get(2), "2026-01", "Europe/Tallinn", "2026-01-01T00:00:00", "2026-01-31T23:59:59",
+                "2026-01-01T14:00+02:00", false);
+        assertTrue(ReportingPeriods.range(YearMonth.of(2026, 10), YearMonth.of(2026, 10), now).get(0).current());
+        assertThrows(IllegalArgumentException.class, () -> ReportingPeriods.range(YearMonth.of(2026, 3), YearMonth.of(2026, 2), now));
+        assertThrows(IllegalArgumentException.class, () -> ReportingPeriods.range(YearMonth.of(2026, 9), YearMonth.of(2026, 11), now),
+                "November has not begun");
+    }
 }
