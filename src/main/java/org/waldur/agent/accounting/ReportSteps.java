@@ -272,6 +272,15 @@ public final class ReportSteps {
         return item.getResourceUuid() + "/" + item.getBillingPeriod();
     }
 
+    /** Notes a resource whose report failed, when the caller collects them (a Terminate's final report). */
+    public void resourceFailed(@ExchangeProperty("resource") Resource resource, Exchange exchange) {
+        @SuppressWarnings("unchecked")
+        Set<String> failures = exchange.getProperty("reportFailures", Set.class);
+        if (failures != null) {
+            failures.add(resource.uuid());
+        }
+    }
+
     /** Waldur refuses a past month's usage-type components from a non-staff token; that is expected, not an error. */
     public boolean backfillRefused(Exchange exchange) {
         Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
@@ -300,6 +309,9 @@ public final class ReportSteps {
     public Map<String, Object> limitsBody(@ExchangeProperty("resource") Resource resource,
                                           @ExchangeProperty("limitsSnapshot") AssociationSnapshot snapshot,
                                           @ExchangeProperty("offering") OfferingConfig offering) {
+        if (snapshot == null) {
+            return null; // a Terminate's final report reads no limits
+        }
         AssociationSnapshot.Account a = snapshot.get(resource.backendId().trim());
         if (a == null) {
             LOG.warn("{}: SLURM account {} of resource {} does not exist", offering.name(), resource.backendId(), resource.uuid());
