@@ -115,11 +115,11 @@ public final class ReportSteps {
         exchange.setProperty("existingUsages", new ConcurrentHashMap<String, List<UsageDecision.Existing>>());
         exchange.setProperty("existingUserUsages", new ConcurrentHashMap<String, Map<String, Map<String, BigDecimal>>>());
         if (backfillFrom != null) {
-            List<ReportingPeriod> months = ReportingPeriods.range(backfillFrom, backfillTo, now);
+            List<ReportingPeriod> months = ReportingPeriods.range(backfillFrom, backfillTo, now, config.waldurTimezone());
             LOG.info("backfill: {} month(s) from {} to {}, one sacct per month for all accounts", months.size(), backfillFrom, backfillTo);
             return months;
         }
-        return ReportingPeriods.of(now, config.reportingPeriods());
+        return ReportingPeriods.of(now, config.reportingPeriods(), config.waldurTimezone());
     }
 
     public List<SlurmCommand> sacctCommands(@ExchangeProperty("period") ReportingPeriod period,

@@ -27,13 +27,18 @@ public final class ReportingPeriods {
      * the start of a month): Waldur refuses future dates, and its usage is reported, in full, by a later cycle.
      */
     public static List<ReportingPeriod> of(ZonedDateTime now, int count) {
+        return of(now, count, null);
+    }
+
+    /** As {@link #of(ZonedDateTime, int)}, knowing Waldur's TIME_ZONE ({@code waldurZone}; null = unknown). */
+    public static List<ReportingPeriod> of(ZonedDateTime now, int count, ZoneId waldurZone) {
         if (count < 1) {
             throw new IllegalArgumentException("reporting periods must be at least 1, was " + count);
         }
         YearMonth current = YearMonth.from(now);
         List<ReportingPeriod> periods = new ArrayList<>(count);
         for (int monthsBack = count - 1; monthsBack >= 0; monthsBack--) {
-            ReportingPeriod p = period(current.minusMonths(monthsBack), now.getZone(), monthsBack == 0);
+            ReportingPeriod p = period(current.minusMonths(monthsBack), now.getZone(), monthsBack == 0, waldurZone);
             if (!p.current() || !p.waldurDate().toInstant().isAfter(now.toInstant())) {
                 periods.add(p);
             }
@@ -46,7 +51,7 @@ public final class ReportingPeriods {
      * {@code to}, oldest first, in now's zone. Months after the current one cannot have usage and are refused;
      * the current month, when included, follows the same rule as in {@link #of}.
      */
-    public static List<ReportingPeriod> range(YearMonth from, YearMonth to, ZonedDateTime now) {
+    public static List<ReportingPeriod> range(YearMonth from, YearMonth to, ZonedDateTime now, ZoneId waldurZone) {
         YearMonth current = YearMonth.from(now);
         if (from.isAfter(to)) {
             throw new IllegalArgumentException("--from " + from + " is after --to " + to);
@@ -56,7 +61,7 @@ public final class ReportingPeriods {
         }
         List<ReportingPeriod> periods = new ArrayList<>();
         for (YearMonth m = from; !m.isAfter(to); m = m.plusMonths(1)) {
-            ReportingPeriod p = period(m, now.getZone(), m.equals(current));
+            ReportingPeriod p = period(m, now.getZone(), m.equals(current), waldurZone);
             if (!p.current() || !p.waldurDate().toInstant().isAfter(now.toInstant())) {
                 periods.add(p);
             }
@@ -72,13 +77,19 @@ public final class ReportingPeriods {
         return YearMonth.from(a).equals(YearMonth.from(b.withZoneSameInstant(a.getZone())));
     }
 
-    private static ReportingPeriod period(YearMonth month, ZoneId zone, boolean current) {
+    private static ReportingPeriod period(YearMonth month, ZoneId zone, boolean current, ZoneId waldurZone) {
         LocalDateTime start = month.atDay(1).atStartOfDay();
         LocalDateTime end = month.atEndOfMonth().atTime(LocalTime.of(23, 59, 59));
         // noon UTC on the 1st: inside the month in every zone (UTC-12 … UTC+14), so the server's TIME_ZONE cannot
         // move it into the previous month; shown at the agent zone's offset so logs read in the agent's time
-        Instant noonUtc = month.atDay(1).atTime(LocalTime.NOON).toInstant(ZoneOffset.UTC);
-        OffsetDateTime waldurDate = noonUtc.atZone(zone).toOffsetDateTime();
+        Instant date = month.atDay(1).atTime(LocalTime.NOON).toInstant(ZoneOffset.UTC);
+        if (waldurZone != null) {
+            // Waldur's zone known: the first instant that is this month both here and there
+            Instant here = month.atDay(1).atStartOfDay(zone).toInstant();
+            Instant there = month.atDay(1).atStartOfDay(waldurZone).toInstant();
+            date = here.isAfter(there) ? here : there;
+        }
+        OffsetDateTime waldurDate = date.atZone(zone).toOffsetDateTime();
         return new ReportingPeriod(month, month.atDay(1), zone, start.format(SACCT_TIME), end.format(SACCT_TIME),
                 waldurDate, current);
     }

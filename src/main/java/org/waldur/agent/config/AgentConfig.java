@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * The whole validated configuration: root keys of {@code waldur-site-agent-config.yaml} (or the 0.2.x environment)
- * and the poll period of each mode in minutes.
+ * and the poll period of each mode in minutes. {@code waldurTimezone}: Waldur's own TIME_ZONE when the operator
+ * states it ({@code waldur_timezone}), else null.
  */
 public record AgentConfig(
         String source,
@@ -16,7 +17,8 @@ public record AgentConfig(
         String logLevel,
         boolean exposeBackendErrorDetails,
         Map<Mode, Double> periodMinutes,
-        List<String> warnings) {
+        List<String> warnings,
+        ZoneId waldurTimezone) {
 
     public List<OfferingConfig> offeringsFor(Mode mode) {
         return offerings.stream().filter(o -> o.handles(mode)).toList();

@@ -155,16 +155,31 @@ class ReportingPeriodsTest {
     @Test
     void aBackfillCoversEveryMonthOfItsRangeOldestFirst() {
         ZonedDateTime now = at("2026-10-15T12:00:00", "Europe/Tallinn");
-        List<ReportingPeriod> months = ReportingPeriods.range(YearMonth.of(2025, 11), YearMonth.of(2026, 2), now);
+        List<ReportingPeriod> months = ReportingPeriods.range(YearMonth.of(2025, 11), YearMonth.of(2026, 2), now, null);
         assertEquals(List.of(YearMonth.of(2025, 11), YearMonth.of(2025, 12), YearMonth.of(2026, 1), YearMonth.of(2026, 2)),
                 months.stream().map(ReportingPeriod::month).toList());
         assertTrue(months.stream().noneMatch(ReportingPeriod::current));
         // Tallinn in winter (+02): 12:00Z on 1 January is 14:00 there
         assertPeriod(months.get(2), "2026-01", "Europe/Tallinn", "2026-01-01T00:00:00", "2026-01-31T23:59:59",
                 "2026-01-01T14:00+02:00", false);
-        assertTrue(ReportingPeriods.range(YearMonth.of(2026, 10), YearMonth.of(2026, 10), now).get(0).current());
-        assertThrows(IllegalArgumentException.class, () -> ReportingPeriods.range(YearMonth.of(2026, 3), YearMonth.of(2026, 2), now));
-        assertThrows(IllegalArgumentException.class, () -> ReportingPeriods.range(YearMonth.of(2026, 9), YearMonth.of(2026, 11), now),
+        assertTrue(ReportingPeriods.range(YearMonth.of(2026, 10), YearMonth.of(2026, 10), now, null).get(0).current());
+        assertThrows(IllegalArgumentException.class, () -> ReportingPeriods.range(YearMonth.of(2026, 3), YearMonth.of(2026, 2), now, null));
+        assertThrows(IllegalArgumentException.class, () -> ReportingPeriods.range(YearMonth.of(2026, 9), YearMonth.of(2026, 11), now, null),
                 "November has not begun");
+    }
+
+    @Test
+    void knowingWaldursZoneTheDateIsTheFirstInstantOfTheMonthInBoth() {
+        // Tallinn agent, UTC server: November starts at 22:00Z in Tallinn, 00:00Z on the server -> 02:00 Tallinn
+        List<ReportingPeriod> tallinn = ReportingPeriods.of(at("2026-11-01T02:00:00", "Europe/Tallinn"), 2, ZoneId.of("UTC"));
+        assertPeriod(tallinn.get(1), "2026-11", "Europe/Tallinn", "2026-11-01T00:00:00", "2026-11-30T23:59:59",
+                "2026-11-01T02:00+02:00", true);
+        // Los Angeles agent, Tallinn server: the later start is Los Angeles' own midnight (still -07:00 then)
+        List<ReportingPeriod> la = ReportingPeriods.of(at("2026-11-01T00:00:00", "America/Los_Angeles"), 1, ZoneId.of("Europe/Tallinn"));
+        assertPeriod(la.get(0), "2026-11", "America/Los_Angeles", "2026-11-01T00:00:00", "2026-11-30T23:59:59",
+                "2026-11-01T00:00-07:00", true);
+        // same zone on both sides: midnight on the 1st, reported from the month's first second
+        assertEquals(OffsetDateTime.parse("2026-12-01T00:00Z"),
+                ReportingPeriods.of(at("2026-12-01T00:00:00", "UTC"), 1, ZoneId.of("UTC")).get(0).waldurDate());
     }
 }
