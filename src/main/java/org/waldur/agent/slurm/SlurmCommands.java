@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Builds every SLURM command the agent runs, so the rules cannot be forgotten at a call site (slurm.md §1):
+ * Builds every SLURM command the agent runs, so the rules cannot be forgotten at a call site:
  * sacctmgr always gets {@code --parsable2 --noheader --immediate}; sacct {@code --parsable2 --noheader};
  * every entity name passes {@link SlurmNames} first; {@code cluster=<name>} scopes sacctmgr (before {@code set}
  * in modify commands) and {@code --cluster(s)=} the job tools; the configured command prefix
@@ -68,9 +68,13 @@ public final class SlurmCommands {
     }
 
     /**
-     * Usage of a reporting window for many accounts in one process (slurm.md §3, §7). sacct reads its naive
-     * window in the local zone of the host it runs on (slurm.md §3), so it runs as {@code env TZ=<zone> sacct}:
-     * the window then means the same hours as the month the agent chose in {@code zone}, behind any command prefix.
+     * Usage of a reporting window for many accounts in one process. Both ends are given (without {@code --endtime}
+     * sacct's window can collapse to nothing), {@code --truncate} clips jobs to the window (else a job spanning two
+     * months is counted in both), {@code --allocations} keeps only the job rows (never its steps), and
+     * {@code --noconvert} keeps memory in MB (examples/slurm-sandbox/FINDINGS.md §6 for the rows as measured).
+     * sacct reads its naive window in the TZ of its own process (FINDINGS.md §19), so it runs as
+     * {@code env TZ=<zone> sacct}: the window then means the same hours as the month the agent chose in
+     * {@code zone}, behind any command prefix.
      */
     public SlurmCommand sacct(ZoneId zone, String start, String end, Collection<String> accounts) {
         String tres = settings.usageBasis() == SlurmSettings.UsageBasis.ALLOCATED ? "AllocTRES" : "ReqTRES";
@@ -80,7 +84,7 @@ public final class SlurmCommands {
         List<String> argv = new ArrayList<>(sacct.argv());
         // a ZoneId's text is letters, digits, '/', '_', '+', '-' only: safe as one argv token
         argv.addAll(settings.commandPrefix().size(), List.of("env", "TZ=" + zone.getId()));
-        return new SlurmCommand(argv, false, null);
+        return new SlurmCommand(argv, false, null).withStreamedOutput();
     }
 
     // ---- writes ------------------------------------------------------------------------------------------

@@ -3,7 +3,8 @@ package org.waldur.agent.waldur;
 import java.util.Map;
 
 /**
- * The fields of a provider {@code Resource} the agent reads (waldur-api.md §9.3). {@code created} (a date-time)
+ * The fields of a provider {@code Resource} the agent reads (schema {@code Resource} in
+ * src/test/resources/waldur-openapi/waldur-openapi-site-agent-subset-8.0.5.yaml). {@code created} (a date-time)
  * and {@code endDate} ({@code YYYY-MM-DD}) give a prepaid allocation's term.
  */
 public record Resource(String uuid, String name, String slug, String state, String backendId,

@@ -97,8 +97,7 @@ class OrderProcessRouteTest extends AgentRouteTestSupport {
             stdin.set(ex.getMessage().getBody(String.class));
             slurm.process(ex);
         });
-        getMockEndpoint("mock:exec:sacct").whenAnyExchangeReceived(slurm);
-        template.sendBody("direct:" + mode + "-cycle", null);
+        runCycle(mode);
     }
 
     @Test
