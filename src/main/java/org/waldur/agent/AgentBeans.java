@@ -35,6 +35,7 @@ import java.util.Set;
 import java.util.Map;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 
@@ -120,10 +121,14 @@ public class AgentBeans implements CamelConfiguration {
 
     @BindToRegistry(value = "reportSteps", lazy = true)
     public ReportSteps reportSteps(@BeanInject("agentConfig") AgentConfig config,
-                                   @PropertyInject(value = "agent.fixed-now", defaultValue = "") String fixedNow) {
-        // agent.fixed-now (an ISO instant) pins "now" for tests and demos of month boundaries.
+                                   @PropertyInject(value = "agent.fixed-now", defaultValue = "") String fixedNow,
+                                   @PropertyInject(value = "agent.report.from", defaultValue = "") String from,
+                                   @PropertyInject(value = "agent.report.to", defaultValue = "") String to) {
+        // agent.fixed-now (an ISO instant) pins "now" for tests and demos of month boundaries; agent.report.from/to
+        // make the cycle a backfill (App's report subcommand)
         return new ReportSteps(config, fixedNow.isBlank() ? ZonedDateTime::now
-                : () -> ZonedDateTime.ofInstant(Instant.parse(fixedNow), ZoneOffset.UTC));
+                : () -> ZonedDateTime.ofInstant(Instant.parse(fixedNow), ZoneOffset.UTC))
+                .backfill(from.isBlank() ? null : YearMonth.parse(from), to.isBlank() ? null : YearMonth.parse(to));
     }
 
     @BindToRegistry("fileBackedExec")

@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -125,6 +126,28 @@ public final class App implements Callable<Integer> {
         return config != null ? config : Path.of(configFile);
     }
 
+    /** Set by the report subcommand: a backfill of these months instead of the modes. */
+    YearMonth backfillFrom;
+    YearMonth backfillTo;
+
+    @Command(name = "report", mixinStandardHelpOptions = true,
+            description = "Backfill usage: report every month from --from to --to once (one sacct per month for all "
+                    + "accounts, the usual reconciliation with Waldur), then exit; the reference's "
+                    + "waldur_site_load_historical_usage. Past months need a token Waldur lets backfill (staff).")
+    int report(@Option(names = "--from", required = true, paramLabel = "YYYY-MM") YearMonth from,
+               @Option(names = "--to", required = true, paramLabel = "YYYY-MM") YearMonth to) throws Exception {
+        if (from.isAfter(to) || to.isAfter(YearMonth.now(java.time.ZoneOffset.ofHours(-12)))) {
+            System.err.println("waldur-camel-agent: report: --from " + from + " --to " + to
+                    + ": the months must run forwards and not past the current one");
+            return 2;
+        }
+        backfillFrom = from;
+        backfillTo = to;
+        modes = new ArrayList<>(List.of("report"));
+        once = true;
+        return call();
+    }
+
     public static void main(String[] args) {
         CommandLine cli = new CommandLine(new App());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -171,6 +194,10 @@ public final class App implements Callable<Integer> {
         main.addOverrideProperty("agent.create-homedirs.enabled", Boolean.toString(homedirsOnly));
         if (stateDir != null) {
             main.addOverrideProperty("agent.state-dir", stateDir.toAbsolutePath().toString());
+        }
+        if (backfillFrom != null) {
+            main.addOverrideProperty("agent.report.from", backfillFrom.toString());
+            main.addOverrideProperty("agent.report.to", backfillTo.toString());
         }
         if (homedirsOnly) {
             selected = EnumSet.of(Mode.MEMBERSHIP_SYNC);

@@ -47,6 +47,11 @@ public final class PeriodUsage {
         return amounts;
     }
 
+    /** SLURM user → component type → usage, in Waldur units. */
+    public Map<String, Map<String, BigDecimal>> byUser() {
+        return byUser;
+    }
+
     /** The usage {@code date}: the first of the month at the configured zone's offset. */
     public String date() {
         return period.waldurDate().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);

@@ -21,6 +21,7 @@ import org.waldur.agent.waldur.WaldurJson;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.time.YearMonth;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,9 +43,20 @@ public final class ReportSteps {
     private final Supplier<ZonedDateTime> clock;
     private final Set<String> warnedComponents = ConcurrentHashMap.newKeySet();
 
+    /** Set for the {@code report --from --to} backfill: these months instead of the last {@code reporting_periods}. */
+    private volatile YearMonth backfillFrom;
+    private volatile YearMonth backfillTo;
+
     public ReportSteps(AgentConfig config, Supplier<ZonedDateTime> clock) {
         this.config = config;
         this.clock = clock;
+    }
+
+    /** Makes the report cycle a backfill of the months {@code from}..{@code to} (both null: the usual months). */
+    public ReportSteps backfill(YearMonth from, YearMonth to) {
+        this.backfillFrom = from;
+        this.backfillTo = to;
+        return this;
     }
 
     // ---- Waldur answers -----------------------------------------------------------------------------------
@@ -101,7 +113,13 @@ public final class ReportSteps {
         // shared by reference with the split's sub-exchanges, which fill it (properties they set themselves are lost)
         exchange.setProperty("usageByPeriod", new LinkedHashMap<ReportingPeriod, Map<String, AccountUsage>>());
         exchange.setProperty("existingUsages", new ConcurrentHashMap<String, List<UsageDecision.Existing>>());
-        return ReportingPeriods.of(now, config.reportingPeriods());
+        exchange.setProperty("existingUserUsages", new ConcurrentHashMap<String, Map<String, Map<String, BigDecimal>>>());
+        if (backfillFrom != null) {
+            List<ReportingPeriod> months = ReportingPeriods.range(backfillFrom, backfillTo, now, config.waldurTimezone());
+            LOG.info("backfill: {} month(s) from {} to {}, one sacct per month for all accounts", months.size(), backfillFrom, backfillTo);
+            return months;
+        }
+        return ReportingPeriods.of(now, config.reportingPeriods(), config.waldurTimezone());
     }
 
     public List<SlurmCommand> sacctCommands(@ExchangeProperty("period") ReportingPeriod period,
@@ -110,7 +128,7 @@ public final class ReportSteps {
         exchange.setProperty("aggregator", new UsageAggregator(offering.components().keySet()));
         SlurmCommands commands = new SlurmCommands(offering.slurm());
         return SlurmCommands.chunks(accounts(resources)).stream()
-                .map(chunk -> commands.sacct(period.sacctStart(), period.sacctEnd(), chunk)).toList();
+                .map(chunk -> commands.sacct(period.zone(), period.sacctStart(), period.sacctEnd(), chunk)).toList();
     }
 
     /** Streams one sacct output (a file-backed stream) into the period's aggregator. */
@@ -130,7 +148,11 @@ public final class ReportSteps {
     public void periodDone(@ExchangeProperty("period") ReportingPeriod period, Exchange exchange) {
         @SuppressWarnings("unchecked")
         Map<ReportingPeriod, Map<String, AccountUsage>> byPeriod = exchange.getProperty("usageByPeriod", Map.class);
-        byPeriod.put(period, exchange.getProperty("aggregator", UsageAggregator.class).result());
+        Map<String, AccountUsage> usage = exchange.getProperty("aggregator", UsageAggregator.class).result();
+        byPeriod.put(period, usage);
+        if (backfillFrom != null) {
+            LOG.info("backfill {}: sacct read, {} account(s) with usage", period.month(), usage.size());
+        }
     }
 
     /** If the month turned while SLURM was read, the "current" figures belong to two months: report them next cycle. */
@@ -177,9 +199,21 @@ public final class ReportSteps {
                 .add(new UsageDecision.Existing(u.path("uuid").asText(), u.path("type").asText(), new BigDecimal(u.path("usage").asText("0")))));
     }
 
+    /**
+     * Waldur's per-user rows of one month for the whole offering, kept by (resource, month) as component type →
+     * username → usage, for {@link UserUsageDiff}.
+     */
+    public void keepExistingUsers(@Body String userUsagesJson, @ExchangeProperty("period") ReportingPeriod period,
+                                  @ExchangeProperty("existingUserUsages") Map<String, Map<String, Map<String, BigDecimal>>> existing) {
+        WaldurJson.read(userUsagesJson, JsonNode.class).forEach(u -> existing
+                .computeIfAbsent(u.path("resource_uuid").asText() + "/" + period.billingPeriod(), k -> new ConcurrentHashMap<>())
+                .computeIfAbsent(u.path("component_type").asText(), k -> new ConcurrentHashMap<>())
+                .put(u.path("username").asText(), new BigDecimal(u.path("usage").asText("0"))));
+    }
+
     public UsageDecision decide(@ExchangeProperty("item") PeriodUsage item,
                                 @ExchangeProperty("existingUsages") Map<String, List<UsageDecision.Existing>> existing) {
-        UsageDecision d = UsageDecision.decide(existing.getOrDefault(item.getResourceUuid() + "/" + item.getBillingPeriod(), List.of()),
+        UsageDecision d = UsageDecision.decide(existing.getOrDefault(key(item), List.of()),
                 item.amounts());
         if (d.kind() == UsageDecision.Kind.ANOMALY) {
             LOG.warn("usage anomaly for {} {}: {}; not submitted", item.getAccount(), item.getBillingPeriod(), d.reason());
@@ -189,17 +223,60 @@ public final class ReportSteps {
         return d;
     }
 
-    /** After set_usage: one set_user_usages call per component that has per-user values. */
+    /**
+     * After set_usage, from the month's records read back: one set_user_usages call per component whose per-user
+     * rows differ from SLURM's.
+     */
     public List<Map<String, Object>> userUsageCalls(@Body String usagesJson, @ExchangeProperty("item") PeriodUsage item,
-                                                   @ExchangeProperty("offeringUsers") Map<String, String> offeringUsers) {
-        List<Map<String, Object>> calls = new ArrayList<>();
-        WaldurJson.read(usagesJson, JsonNode.class).forEach(u -> {
-            Map<String, Object> body = item.userUsagesBody(u.path("type").asText(), offeringUsers);
-            if (body != null) {
-                calls.add(Map.of("path", "marketplace-component-usages/" + u.path("uuid").asText() + "/set_user_usages/", "body", body));
-            }
-        });
+                                                   @ExchangeProperty("offeringUsers") Map<String, String> offeringUsers,
+                                                   @ExchangeProperty("existingUserUsages") Map<String, Map<String, Map<String, BigDecimal>>> existingUsers) {
+        List<UsageDecision.Existing> records = new ArrayList<>();
+        WaldurJson.read(usagesJson, JsonNode.class).forEach(u -> records.add(
+                new UsageDecision.Existing(u.path("uuid").asText(), u.path("type").asText(), BigDecimal.ZERO)));
+        return userUsageCalls(records, item, offeringUsers, existingUsers);
+    }
+
+    /**
+     * Totals unchanged: the per-user rows may still lack what an earlier cycle failed to post (set_user_usages or
+     * its read-back failed after set_usage succeeded). Calls for the components that differ, on the records
+     * Waldur already holds; none when everything matches.
+     */
+    public List<Map<String, Object>> userUsageRepairs(@ExchangeProperty("item") PeriodUsage item,
+                                                     @ExchangeProperty("existingUsages") Map<String, List<UsageDecision.Existing>> existing,
+                                                     @ExchangeProperty("offeringUsers") Map<String, String> offeringUsers,
+                                                     @ExchangeProperty("existingUserUsages") Map<String, Map<String, Map<String, BigDecimal>>> existingUsers) {
+        List<Map<String, Object>> calls = userUsageCalls(existing.getOrDefault(key(item), List.of()), item, offeringUsers, existingUsers);
+        if (!calls.isEmpty()) {
+            LOG.info("{} {}: per-user usage missing or stale in Waldur; posting it again", item.getAccount(), item.getBillingPeriod());
+        }
         return calls;
+    }
+
+    private static List<Map<String, Object>> userUsageCalls(List<UsageDecision.Existing> records, PeriodUsage item,
+                                                          Map<String, String> offeringUsers,
+                                                          Map<String, Map<String, Map<String, BigDecimal>>> existingUsers) {
+        Set<String> differing = UserUsageDiff.differing(existingUsers.getOrDefault(key(item), Map.of()), item.byUser());
+        List<Map<String, Object>> calls = new ArrayList<>();
+        for (UsageDecision.Existing record : records) {
+            Map<String, Object> body = differing.contains(record.type()) ? item.userUsagesBody(record.type(), offeringUsers) : null;
+            if (body != null) {
+                calls.add(Map.of("path", "marketplace-component-usages/" + record.uuid() + "/set_user_usages/", "body", body));
+            }
+        }
+        return calls;
+    }
+
+    private static String key(PeriodUsage item) {
+        return item.getResourceUuid() + "/" + item.getBillingPeriod();
+    }
+
+    /** Notes a resource whose report failed, when the caller collects them (a Terminate's final report). */
+    public void resourceFailed(@ExchangeProperty("resource") Resource resource, Exchange exchange) {
+        @SuppressWarnings("unchecked")
+        Set<String> failures = exchange.getProperty("reportFailures", Set.class);
+        if (failures != null) {
+            failures.add(resource.uuid());
+        }
     }
 
     /** Waldur refuses a past month's usage-type components from a non-staff token; that is expected, not an error. */
@@ -230,6 +307,9 @@ public final class ReportSteps {
     public Map<String, Object> limitsBody(@ExchangeProperty("resource") Resource resource,
                                           @ExchangeProperty("limitsSnapshot") AssociationSnapshot snapshot,
                                           @ExchangeProperty("offering") OfferingConfig offering) {
+        if (snapshot == null) {
+            return null; // a Terminate's final report reads no limits
+        }
         AssociationSnapshot.Account a = snapshot.get(resource.backendId().trim());
         if (a == null) {
             LOG.warn("{}: SLURM account {} of resource {} does not exist", offering.name(), resource.backendId(), resource.uuid());

@@ -44,23 +44,43 @@ public final class TresConverter {
 
     /** Waldur units → SLURM TRES-minutes for every configured component given; keys sorted. */
     public Map<String, Long> toSlurm(Map<String, ? extends Number> waldurLimits) {
+        return toSlurm(waldurLimits, null);
+    }
+
+    /**
+     * As {@link #toSlurm(Map)}, with prepaid ({@code one}) components' monthly limits multiplied by the term in
+     * months ({@link PrepaidTerm}): GrpTRESMins = limit × months × unit_factor. A null term leaves them at one
+     * month, as the reference does when created or end_date is missing.
+     */
+    public Map<String, Long> toSlurm(Map<String, ? extends Number> waldurLimits, Integer prepaidMonths) {
         Map<String, Long> out = new TreeMap<>();
         waldurLimits.forEach((type, value) -> {
             ComponentConfig c = components.get(type);
             if (c != null && value != null) {
-                out.put(type, new BigDecimal(value.toString()).multiply(c.unitFactor())
-                        .setScale(0, RoundingMode.HALF_UP).longValueExact());
+                BigDecimal v = new BigDecimal(value.toString()).multiply(c.unitFactor());
+                if (c.isPrepaid() && prepaidMonths != null) {
+                    v = v.multiply(BigDecimal.valueOf(prepaidMonths));
+                }
+                out.put(type, v.setScale(0, RoundingMode.HALF_UP).longValueExact());
             }
         });
         return out;
     }
 
-    /** A GrpTRESMins string read from SLURM → Waldur units, configured components only. */
+    /** Whether any configured component is prepaid ({@code accounting_type: one}). */
+    public boolean hasPrepaid() {
+        return components.values().stream().anyMatch(ComponentConfig::isPrepaid);
+    }
+
+    /**
+     * A GrpTRESMins string read from SLURM → Waldur units, configured components only. Prepaid components are
+     * left out: SLURM holds the whole term's budget, Waldur the monthly limit, so they are never "different".
+     */
     public Map<String, Long> fromSlurm(String grpTresMins) {
         Map<String, Long> out = new TreeMap<>();
         TresString.parse(grpTresMins).forEach((type, raw) -> {
             ComponentConfig c = components.get(type);
-            if (c != null) {
+            if (c != null && !c.isPrepaid()) {
                 BigDecimal slurm = BigDecimal.valueOf(TresString.amount(type, raw));
                 out.put(type, slurm.divide(c.unitFactor(), 0, RoundingMode.HALF_UP).longValueExact());
             }

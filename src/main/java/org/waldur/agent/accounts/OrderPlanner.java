@@ -1,5 +1,6 @@
 package org.waldur.agent.accounts;
 
+import org.waldur.agent.accounting.PrepaidTerm;
 import org.waldur.agent.accounting.TresConverter;
 import org.waldur.agent.config.OfferingConfig;
 import org.waldur.agent.config.SlurmSettings;
@@ -37,6 +38,8 @@ public final class OrderPlanner {
     private final List<OrderWork> works = new ArrayList<>();
     private final Set<String> warnedTres = new LinkedHashSet<>();
     private final Set<String> defaultAssociations = new LinkedHashSet<>();
+    /** backend_id → uuid of every resource of the offering Waldur knows, in any state (terminated ones too). */
+    private final Map<String, String> waldurNames = new LinkedHashMap<>();
 
     public OrderPlanner(OfferingConfig offering, AssociationSnapshot snapshot, Set<String> knownTres, Consumer<String> warn) {
         this.offering = offering;
@@ -50,6 +53,15 @@ public final class OrderPlanner {
 
     public List<OrderWork> works() {
         return works;
+    }
+
+    /**
+     * Names Waldur has recorded as some resource's backend_id. A name recorded for an account that was never
+     * created (a deferred or erred Create) or that was removed (a terminated allocation) is not free: a second
+     * resource on it would be billed for the first one's sacct usage, past or present.
+     */
+    public void takenInWaldur(Map<String, String> backendIdToResource) {
+        backendIdToResource.forEach((id, uuid) -> waldurNames.put(id.trim().toLowerCase(java.util.Locale.ROOT), uuid));
     }
 
     /** Create and Restore: customer, project and allocation accounts, limits, and the team's associations. */
@@ -70,7 +82,7 @@ public final class OrderPlanner {
         }
         Map<String, Long> waldurLimits = converter.waldurLimitsForCreate(resource.limits() != null && !resource.limits().isEmpty()
                 ? resource.limits() : order.limits());
-        Map<String, Long> slurmLimits = known(converter.toSlurm(waldurLimits));
+        Map<String, Long> slurmLimits = known(converter.toSlurm(waldurLimits, prepaidMonths(resource, resource.endDate())));
         AssociationSnapshot.Account existing = snapshot.get(account);
         if (existing == null) {
             changes.account(account, project, resource.name(), project, slurmLimits);
@@ -102,7 +114,12 @@ public final class OrderPlanner {
         if (existing == null) {
             throw new IllegalStateException("SLURM account " + account + " does not exist; cannot update its limits");
         }
-        Map<String, Long> slurmLimits = known(converter.toSlurm(newLimits));
+        // a renewal moves the end date: the prepaid budget covers the new term (limits unchanged or not)
+        Object renewedTo = order.attributes() == null ? null : order.attributes().get("new_end_date");
+        Map<String, ? extends Number> limits = newLimits.isEmpty() && renewedTo != null && resource.limits() != null
+                ? resource.limits() : newLimits;
+        Map<String, Long> slurmLimits = known(converter.toSlurm(limits,
+                prepaidMonths(resource, renewedTo != null ? renewedTo.toString() : resource.endDate())));
         OrderWork w = new OrderWork(order, resource, OrderWork.Kind.UPDATE, account, false, new LoadFile());
         if (!slurmLimits.isEmpty() && !sameLimits(existing.grpTresMins, slurmLimits)) {
             w.limitChanges.account(account, parentOf(existing), resource.name(), orgOf(existing), slurmLimits);
@@ -204,14 +221,32 @@ public final class OrderPlanner {
 
     private String freeName(Order order, Resource resource) {
         for (String candidate : naming.allocationCandidates(order, resource)) {
-            if (!snapshot.exists(candidate)) {
+            String owner = waldurNames.get(candidate);
+            if (!snapshot.exists(candidate) && (owner == null || owner.equals(resource.uuid()))) {
                 return candidate;
             }
         }
         List<String> tried = naming.allocationCandidates(order, resource);
-        throw new IllegalStateException(tried.size() == 1
-                ? "SLURM account " + tried.get(0) + " already exists and belongs to another resource"
-                : "unable to name the allocation: after " + tried.size() + " attempts all generated names already exist");
+        if (tried.size() == 1) {
+            String name = tried.get(0);
+            throw new IllegalStateException(snapshot.exists(name)
+                    ? "SLURM account " + name + " already exists and belongs to another resource"
+                    : "the name " + name + " is the backend_id of Waldur resource " + waldurNames.get(name) + "; a name is never reused");
+        }
+        throw new IllegalStateException("unable to name the allocation: after " + tried.size()
+                + " attempts all generated names already exist in SLURM or as Waldur backend_ids");
+    }
+
+    /** The prepaid term in months, or null (one month's budget, warned) when the resource lacks a date. */
+    private Integer prepaidMonths(Resource resource, String endDate) {
+        if (!converter.hasPrepaid()) {
+            return null;
+        }
+        Integer months = PrepaidTerm.months(resource.created(), endDate);
+        if (months == null) {
+            warn.accept("resource " + resource.uuid() + " has prepaid components but no created/end_date; its budget is one month's limit");
+        }
+        return months;
     }
 
     private Set<String> usernames(List<TeamMember> team) {

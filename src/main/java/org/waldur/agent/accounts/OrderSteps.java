@@ -49,6 +49,23 @@ public final class OrderSteps {
         return orders;
     }
 
+    /** Whether any order will need a new allocation name (then Waldur's backend_ids are read once). */
+    public boolean needsNames(@ExchangeProperty("orders") List<Order> orders) {
+        return orders.stream().anyMatch(o -> "Create".equals(o.type()) || "Restore".equals(o.type()));
+    }
+
+    /** The offering's resources ({@code uuid}, {@code backend_id}), every state: names the planner must not take. */
+    public void takenNames(@Body String json, @ExchangeProperty("planner") OrderPlanner planner) {
+        Map<String, String> taken = new java.util.LinkedHashMap<>();
+        WaldurJson.read(json, com.fasterxml.jackson.databind.JsonNode.class).forEach(r -> {
+            String id = r.path("backend_id").asText("");
+            if (!id.isBlank()) {
+                taken.put(id, r.path("uuid").asText());
+            }
+        });
+        planner.takenInWaldur(taken);
+    }
+
     public Order order(@Body String json) {
         return WaldurJson.read(json, Order.class);
     }
@@ -125,6 +142,40 @@ public final class OrderSteps {
     public SlurmCommand cancelCommand(@Body SlurmResult jobs, @ExchangeProperty("offering") OfferingConfig o) {
         List<String> ids = SlurmOutput.jobIds(jobs.stdout());
         return ids.isEmpty() ? null : new SlurmCommands(o.slurm()).cancelJobs(ids);
+    }
+
+    // ---- Terminate: the final usage report ------------------------------------------------------------
+
+    /** Ready Terminate orders whose account still exists in SLURM: their usage up to now goes to Waldur first. */
+    public boolean hasFinalReports(@ExchangeProperty("planner") OrderPlanner planner) {
+        return !finalReportWorks(planner).isEmpty();
+    }
+
+    /**
+     * The resources to report before their accounts go, as one item for routes/report.camel.yaml's
+     * report-resources; {@code reportFailures} collects the ones whose report failed.
+     */
+    public List<List<Resource>> finalReports(@ExchangeProperty("planner") OrderPlanner planner, Exchange exchange) {
+        exchange.setProperty("reportFailures", java.util.concurrent.ConcurrentHashMap.newKeySet());
+        return List.of(finalReportWorks(planner).stream().map(w -> w.resource).toList());
+    }
+
+    /** A Terminate whose final report did not reach Waldur keeps its account: the next cycle reports again. */
+    public void deferUnreported(@ExchangeProperty("planner") OrderPlanner planner, @ExchangeProperty("reportFailures") Set<String> failed) {
+        finalReportWorks(planner).stream().filter(w -> failed.contains(w.resource.uuid()))
+                .forEach(w -> w.defer("its final usage report did not reach Waldur; the account is kept until it does"));
+    }
+
+    /** The final report failed as a whole (sacct, Waldur down): every such Terminate waits for the next cycle. */
+    public void deferAllUnreported(@ExchangeProperty("planner") OrderPlanner planner, Exchange exchange) {
+        Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String why = "final usage report failed (" + (t == null ? "unknown" : t.getMessage()) + "); the account is kept until it succeeds";
+        finalReportWorks(planner).forEach(w -> w.defer(why));
+    }
+
+    private static List<OrderWork> finalReportWorks(OrderPlanner planner) {
+        return planner.works().stream().filter(w -> w.isReady() && w.kind == OrderWork.Kind.TERMINATE
+                && (!w.removals.isEmpty() || !w.limitChanges.isEmpty())).toList();
     }
 
     /** Policy common: the users' association with default_account, before the load that makes it their default. */

@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * The whole validated configuration: root keys of {@code waldur-site-agent-config.yaml} (or the 0.2.x environment)
- * and the poll period of each mode in minutes.
+ * and the poll period of each mode in minutes. {@code waldurTimezone}: Waldur's own TIME_ZONE when the operator
+ * states it ({@code waldur_timezone}), else null.
  */
 public record AgentConfig(
         String source,
@@ -17,14 +18,15 @@ public record AgentConfig(
         boolean exposeBackendErrorDetails,
         Map<Mode, Double> periodMinutes,
         List<String> warnings,
-        String sentryDsn) {
+        String sentryDsn,
+        ZoneId waldurTimezone) {
 
     /** Without a Sentry DSN (the 0.2.x environment reads SENTRY_DSN itself). */
     public AgentConfig(String source, List<OfferingConfig> offerings, ZoneId timezone, int reportingPeriods,
                        String logLevel, boolean exposeBackendErrorDetails, Map<Mode, Double> periodMinutes,
                        List<String> warnings) {
         this(source, offerings, timezone, reportingPeriods, logLevel, exposeBackendErrorDetails, periodMinutes,
-                warnings, "");
+                warnings, "", null);
     }
 
     /** Every credential of every offering, for scrubbing what leaves the process (Sentry). */

@@ -14,6 +14,11 @@ public record ComponentConfig(String type, String label, String measuredUnit, St
         return "usage".equals(accountingType);
     }
 
+    /** Prepaid: the resource's limit is per month, SLURM's budget covers the whole term. */
+    public boolean isPrepaid() {
+        return "one".equals(accountingType);
+    }
+
     /** Factor used when reporting usage: {@code unit_factor_reporting} when set, else {@code unit_factor}. */
     public BigDecimal reportingFactor() {
         return unitFactorReporting != null ? unitFactorReporting : unitFactor;

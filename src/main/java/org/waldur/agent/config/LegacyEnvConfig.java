@@ -77,7 +77,7 @@ public final class LegacyEnvConfig {
                     ? "docker: every SLURM command runs through 'docker exec " + env.getOrDefault("SLURM_CONTAINER_NAME", "slurmctld") + "'"
                     : "not set; using native (0.2.x defaulted to docker)"));
         }
-        return new AgentConfig(SOURCE, List.copyOf(offerings), ZoneId.of("UTC"), 2, "INFO", true, minutes, List.copyOf(warnings));
+        return new AgentConfig(SOURCE, List.copyOf(offerings), ZoneId.of("UTC"), 2, "INFO", true, minutes, List.copyOf(warnings), "", null);
     }
 
     private static boolean set(Map<String, String> env, String key) {

@@ -52,13 +52,11 @@ public final class YamlConfigLoader {
 
     static AgentConfig read(Node root, String source, Map<String, String> env) {
         List<String> warnings = new ArrayList<>();
-        String tz = root.string("timezone", "UTC");
-        ZoneId zone;
-        try {
-            zone = ZoneId.of(tz);
-        } catch (DateTimeException e) {
-            throw root.error("timezone", "'" + tz + "' is not a time zone name (e.g. UTC, Europe/Tallinn)");
-        }
+        ZoneId zone = zone(root, "timezone", root.string("timezone", "UTC"));
+        // this agent's extension: Waldur's own TIME_ZONE, when known, lets the current month be reported from its
+        // first hour (ReportingPeriods); unknown, the usage date is one that no server zone can misfile
+        String serverTz = root.string("waldur_timezone", null);
+        ZoneId waldurZone = serverTz == null || serverTz.isBlank() ? null : zone(root, "waldur_timezone", serverTz);
         int periods = root.integer("reporting_periods", 2, 1, 12);
         String logLevel = root.string("log_level", "INFO").toUpperCase();
         if (!Set.of("TRACE", "DEBUG", "INFO", "WARNING", "WARN", "ERROR", "CRITICAL").contains(logLevel)) {
@@ -89,7 +87,20 @@ public final class YamlConfigLoader {
         }
         root.unknownKeys(warnings);
         return new AgentConfig(source, List.copyOf(offerings), zone, periods, logLevel, expose, minutes,
-                List.copyOf(warnings), sentryDsn);
+                List.copyOf(warnings), sentryDsn, waldurZone);
+    }
+
+    /** A zoneinfo name, as upstream requires: sacct gets it as TZ=, where "UTC+02:00" would mean UTC-2. */
+    private static ZoneId zone(Node root, String key, String tz) {
+        try {
+            ZoneId zone = ZoneId.of(tz);
+            if (!ZoneId.getAvailableZoneIds().contains(zone.getId())) {
+                throw new DateTimeException(tz);
+            }
+            return zone;
+        } catch (DateTimeException e) {
+            throw root.error(key, "'" + tz + "' is not a time zone name (e.g. UTC, Europe/Tallinn)");
+        }
     }
 
     /** The reference agent's period variables override the file (they are how its systemd units set them). */

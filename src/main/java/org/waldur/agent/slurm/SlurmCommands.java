@@ -5,6 +5,7 @@ import org.waldur.agent.config.SlurmSettings;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -81,12 +82,19 @@ public final class SlurmCommands {
      * sacct's window can collapse to nothing), {@code --truncate} clips jobs to the window (else a job spanning two
      * months is counted in both), {@code --allocations} keeps only the job rows (never its steps), and
      * {@code --noconvert} keeps memory in MB (examples/slurm-sandbox/FINDINGS.md §6 for the rows as measured).
+     * sacct reads its naive window in the TZ of its own process (FINDINGS.md §20), so it runs as
+     * {@code env TZ=<zone> sacct}: the window then means the same hours as the month the agent chose in
+     * {@code zone}, behind any command prefix.
      */
-    public SlurmCommand sacct(String start, String end, Collection<String> accounts) {
+    public SlurmCommand sacct(ZoneId zone, String start, String end, Collection<String> accounts) {
         String tres = settings.usageBasis() == SlurmSettings.UsageBasis.ALLOCATED ? "AllocTRES" : "ReqTRES";
-        return tool("sacct", false, List.of("--parsable2", "--noheader", "--noconvert", "--truncate", "--allocations",
-                "--allusers", "--starttime=" + start, "--endtime=" + end, "--accounts=" + accounts(accounts),
-                "--format=Account," + tres + ",Elapsed,User"), "--cluster").withStreamedOutput();
+        SlurmCommand sacct = tool("sacct", false, List.of("--parsable2", "--noheader", "--noconvert", "--truncate",
+                "--allocations", "--allusers", "--starttime=" + start, "--endtime=" + end,
+                "--accounts=" + accounts(accounts), "--format=Account," + tres + ",Elapsed,User"), "--cluster");
+        List<String> argv = new ArrayList<>(sacct.argv());
+        // a ZoneId's text is letters, digits, '/', '_', '+', '-' only: safe as one argv token
+        argv.addAll(settings.commandPrefix().size(), List.of("env", "TZ=" + zone.getId()));
+        return new SlurmCommand(argv, false, null).withStreamedOutput();
     }
 
     /**

@@ -5,15 +5,21 @@ import org.waldur.agent.support.AgentRouteTestSupport;
 import org.waldur.agent.support.FakeSlurm;
 
 import java.time.YearMonth;
-import java.time.ZoneOffset;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** With the real clock: Waldur refuses last month's usage from a non-staff token; the agent skips it calmly. */
+/** Waldur refuses last month's usage from a non-staff token; the agent skips it calmly. */
 class ReportBackfillRouteTest extends AgentRouteTestSupport {
+    private static final String NOW = "2026-10-15T12:00:00Z";
+
+    @Override
+    protected Map<String, String> extraProperties() {
+        return Map.of("agent.fixed-now", NOW);
+    }
 
     @Test
     void aPastMonthRefusedForBackfillingIsSkippedAndTheCurrentMonthStillReported() throws Exception {
@@ -22,7 +28,8 @@ class ReportBackfillRouteTest extends AgentRouteTestSupport {
         a.parent = "root";
         slurm.accounts.put("hpc_alloc1", a);
         String alloc = waldur.addResource(offering, project, "hpc_alloc1", "hpc_alloc1", "OK", "hpc_alloc1", Map.of());
-        YearMonth now = YearMonth.now(ZoneOffset.UTC);
+        waldur.setNow(Instant.parse(NOW));
+        YearMonth now = YearMonth.of(2026, 10);
         slurm.sacctRows.put(now.minusMonths(1).toString(), List.of("hpc_alloc1|cpu=1000|01:00:00|alice"));
         slurm.sacctRows.put(now.toString(), List.of("hpc_alloc1|cpu=1000|02:00:00|alice"));
         waldur.setRejectBackfill(true);

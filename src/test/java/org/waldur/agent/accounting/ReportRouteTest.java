@@ -58,7 +58,8 @@ class ReportRouteTest extends AgentRouteTestSupport {
         String body = waldur.requests().stream().filter(r -> r.path().endsWith("/set_usage/") && r.body().contains("2026-10-01"))
                 .findFirst().orElseThrow().body();
         assertTrue(body.contains("\"amount\":\"0.11\"") && body.contains("\"amount\":\"423.21\""), body);
-        assertTrue(body.contains("\"date\":\"2026-10-01T00:00Z\"") || body.contains("\"date\":\"2026-10-01T00:00:00Z\""), body);
+        // noon UTC on the 1st: October in every zone, so in whatever TIME_ZONE Waldur runs
+        assertTrue(body.contains("\"date\":\"2026-10-01T12:00:00Z\""), body);
         // per user: alice with her offering user's URL, bob (no offering user) by username only
         List<Map<String, Object>> users = waldur.componentUserUsages(alloc).stream()
                 .filter(u -> "2026-10-01".equals(u.get("billing_period")) && "mem".equals(u.get("component_type"))).toList();
@@ -138,6 +139,32 @@ class ReportRouteTest extends AgentRouteTestSupport {
         cycle("report");
 
         assertEquals(Map.of("cpu", 20, "mem", 10), waldur.resource(alloc).get("limits"));
+        waldur.assertNoViolations();
+    }
+
+    @Test
+    void perUserUsageLostToAFailedCallIsPostedByTheNextCycle() throws Exception {
+        String alloc = resource("hpc_alloc1");
+        slurm.sacctRows.put("2026-10", List.of("hpc_alloc1|cpu=1000|01:00:00|alice", "hpc_alloc1|cpu=1000|02:00:00|bob"));
+        // set_usage succeeds, every set_user_usages fails for the whole cycle (retries included)
+        waldur.failMatching("POST", ".*/set_user_usages/", 503, -1);
+        cycle("report");
+        assertEquals(3.0, amount(usages(alloc, "2026-10-01"), "cpu"), 1e-9);
+        assertTrue(waldur.componentUserUsages(alloc).isEmpty(), "no per-user rows yet");
+
+        waldur.clearFaults();
+        long setUsage = waldur.count("POST", ".*/set_usage/");
+        cycle("report");
+        assertEquals(setUsage, waldur.count("POST", ".*/set_usage/"), "the totals were already right");
+        Map<String, Double> cpuByUser = new java.util.TreeMap<>();
+        waldur.componentUserUsages(alloc).stream()
+                .filter(u -> "2026-10-01".equals(u.get("billing_period")) && "cpu".equals(u.get("component_type")))
+                .forEach(u -> cpuByUser.put((String) u.get("username"), ((Number) u.get("usage")).doubleValue()));
+        assertEquals(Map.of("alice", 1.0, "bob", 2.0), cpuByUser, "1000 and 2000 cpu-hours, repaired");
+
+        long userPosts = waldur.count("POST", ".*/set_user_usages/");
+        cycle("report");
+        assertEquals(userPosts, waldur.count("POST", ".*/set_user_usages/"), "everything in Waldur: nothing posted");
         waldur.assertNoViolations();
     }
 }

@@ -54,6 +54,7 @@ class ConfigLoaderTest {
         AgentConfig c = YamlConfigLoader.load(write(GOOD), Map.of());
         OfferingConfig o = c.offerings().get(0);
         assertEquals("Europe/Tallinn", c.timezone().getId());
+        assertEquals(null, c.waldurTimezone(), "Waldur's zone unstated: the agent assumes nothing about it");
         assertEquals(3, c.reportingPeriods());
         assertEquals("http://localhost:8081/api/", o.apiUrl().toString(), "trailing slash added");
         assertEquals("0b0c1d2e3f40516273849 5a6b7c8d9e0".replace(" ", ""), o.uuid(), "hyphens removed");
@@ -95,6 +96,10 @@ class ConfigLoaderTest {
         assertEquals(file + ": offerings[0].backend_settings.customer_prefix: is required (use \"\" for none)",
                 error(GOOD.replace("customer_prefix: \"hpc_\"", "")));
         assertTrue(error(GOOD.replace("Europe/Tallinn", "Mars/Base")).contains(": timezone: 'Mars/Base' is not a time zone"));
+        // a bare offset is no zoneinfo name; sacct's TZ= would read "UTC+02:00" as two hours WEST of UTC
+        assertTrue(error(GOOD.replace("Europe/Tallinn", "UTC+02:00")).contains(": timezone: 'UTC+02:00' is not a time zone"));
+        assertEquals("UTC", YamlConfigLoader.load(write("waldur_timezone: \"UTC\"\n" + GOOD), Map.of()).waldurTimezone().getId());
+        assertTrue(error("waldur_timezone: \"Mars/Base\"\n" + GOOD).contains(": waldur_timezone: 'Mars/Base' is not a time zone"));
         assertTrue(error(GOOD.replace("reporting_periods: 3", "reporting_periods: 13")).contains("reporting_periods: must be between 1 and 12"));
         assertTrue(error(GOOD.replace("unit_factor: 60000", "unit_factor: many")).contains("offerings[0].backend_components.cpu.unit_factor: must be a number"));
         assertTrue(error(GOOD.replace("\"0b0c1d2e-3f40-5162-7384-95a6b7c8d9e0\"", "\"nope\"")).contains("waldur_offering_uuid: 'nope' is not a UUID"));

@@ -173,6 +173,32 @@ public final class FakeWaldur implements AutoCloseable {
         }
     }
 
+    /** A prepaid resource's term: when it was created and its {@code end_date} ({@code YYYY-MM-DD} or null). */
+    public void setResourceTerm(String resourceUuid, java.time.Instant created, String endDate) {
+        synchronized (state) {
+            Model.Resource r = state.resource(resourceUuid);
+            r.created = created;
+            r.endDate = endDate;
+        }
+    }
+
+    /**
+     * A renewal: an Update order whose attributes say {@code action: renew} with the old and new end dates
+     * (waldur-api.md §8.3); done, it moves the resource's end_date. Limits default to the resource's own.
+     */
+    public String addRenewal(String offeringUuid, String resourceUuid, String newEndDate, Map<String, Integer> limits) {
+        synchronized (state) {
+            Model.Resource r = state.resource(resourceUuid);
+            String order = Seeding.order(state, offeringUuid, resourceUuid, "Update", "executing",
+                    limits == null || limits.isEmpty() ? r.limits : limits);
+            Model.Order o = state.order(order);
+            o.attributes.put("action", "renew");
+            o.attributes.put("old_end_date", r.endDate);
+            o.attributes.put("new_end_date", newEndDate);
+            return order;
+        }
+    }
+
     public String addUser(String username, String fullName) {
         synchronized (state) {
             Model.User u = new Model.User();
@@ -251,6 +277,20 @@ public final class FakeWaldur implements AutoCloseable {
     }
 
     /** When on, set_usage rejects past-month dates for usage-type components like a non-staff 8.x server. */
+    /** The server's TIME_ZONE (default UTC): the zone in which a usage date's month is its billing period. */
+    public void setServerTimeZone(java.time.ZoneId zone) {
+        synchronized (state) {
+            state.serverZone = zone;
+        }
+    }
+
+    /** Pins the server's "now" for usage (future dates, backfill, the current billing period); null = real clock. */
+    public void setNow(java.time.Instant now) {
+        synchronized (state) {
+            state.fixedNow = now;
+        }
+    }
+
     public void setRejectBackfill(boolean reject) {
         synchronized (state) {
             state.rejectBackfill = reject;
@@ -281,6 +321,12 @@ public final class FakeWaldur implements AutoCloseable {
             Model.Plan p = state.plans.get(planUuid(offeringUuid));
             p.quotas.clear();
             p.quotas.putAll(quotas);
+        }
+    }
+
+    public void setOfferingPluginOption(String offeringUuid, String key, Object value) {
+        synchronized (state) {
+            state.offering(offeringUuid).pluginOptions.put(key, value);
         }
     }
 

@@ -2,6 +2,7 @@ package org.waldur.agent.fake;
 
 import java.time.LocalDate;
 import java.time.YearMonth;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,6 +39,10 @@ final class MarketplaceState {
     final Model.User caller = new Model.User();
 
     int defaultPageSize = 10;
+    /** The server's clock for usage dates (future dates, backfill); null = the real clock. */
+    Instant fixedNow;
+    /** Django's TIME_ZONE: decides which month a usage date falls in. */
+    ZoneId serverZone = ZoneOffset.UTC;
     boolean rejectBackfill;
 
     MarketplaceState(String api) {
@@ -113,9 +118,16 @@ final class MarketplaceState {
         return null;
     }
 
-    /** Billing period (first day of the month, server TIME_ZONE = UTC) of an instant. */
-    static LocalDate billingPeriod(Instant t) {
-        return YearMonth.from(t.atZone(ZoneOffset.UTC)).atDay(1);
+    /**
+     * Billing period of an instant: the first day of its month in the server's TIME_ZONE, as Waldur's
+     * {@code core_utils.month_start} does (waldur-api.md §10.2: with Europe/Tallinn, 31 Jul 21:25 UTC is August).
+     */
+    Instant now() {
+        return fixedNow != null ? fixedNow : Instant.now();
+    }
+
+    LocalDate billingPeriod(Instant t) {
+        return YearMonth.from(t.atZone(serverZone)).atDay(1);
     }
 
     /** Opens a plan period for a resource that became OK through a Create/Restore order. */

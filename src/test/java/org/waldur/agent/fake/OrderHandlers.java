@@ -147,6 +147,9 @@ final class OrderHandlers {
             switch (o.type) {
                 case "Update" -> {
                     r.limits = new LinkedHashMap<>(o.limits);
+                    if ("renew".equals(o.attributes.get("action"))) {
+                        r.endDate = (String) o.attributes.get("new_end_date");
+                    }
                     r.state = "OK";
                 }
                 case "Terminate" -> r.state = "Terminated";

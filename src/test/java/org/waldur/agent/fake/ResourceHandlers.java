@@ -117,7 +117,7 @@ final class ResourceHandlers {
             Model.Plan plan = s.plans.get(p.planUuid);
             List<Map<String, Object>> comps = new ArrayList<>();
             for (Model.ComponentUsage u : s.usages.values()) {
-                if (u.resourceUuid.equals(r.uuid) && u.billingPeriod.equals(MarketplaceState.billingPeriod(Instant.now()))) {
+                if (u.resourceUuid.equals(r.uuid) && u.billingPeriod.equals(s.billingPeriod(s.now()))) {
                     comps.add(Map.of("type", u.type, "billing_period", u.billingPeriod.toString(),
                             "date", Model.ts(u.date), "usage", Json.number(u.usage).toPlainString()));
                 }
@@ -244,7 +244,7 @@ final class ResourceHandlers {
         }
         Map<String, Object> current = new LinkedHashMap<>();
         for (Model.ComponentUsage u : s.usages.values()) {
-            if (u.resourceUuid.equals(r.uuid) && u.billingPeriod.equals(MarketplaceState.billingPeriod(Instant.now()))) {
+            if (u.resourceUuid.equals(r.uuid) && u.billingPeriod.equals(s.billingPeriod(s.now()))) {
                 current.put(u.type, Json.number(u.usage));
             }
         }

@@ -79,7 +79,7 @@ final class UsageHandlers {
         if (!invalid.isEmpty()) {
             throw ApiError.field("non_field_errors", "These components are invalid: " + String.join(", ", invalid) + ".");
         }
-        LocalDate period = MarketplaceState.billingPeriod(date == null ? Instant.now() : date);
+        LocalDate period = s.billingPeriod(date == null ? s.now() : date);
         if (date != null) {
             checkDate(date, period, anyUsageType);
         }
@@ -95,7 +95,7 @@ final class UsageHandlers {
                 s.usages.put(u.uuid, u);
             }
             u.usage = amounts.get(i++);
-            u.date = date == null ? Instant.now() : date;
+            u.date = date == null ? s.now() : date;
             String description = Json.text(item, "description");
             u.description = description == null ? "" : description;
             u.recurring = item.path("recurring").asBoolean(false);
@@ -147,10 +147,10 @@ final class UsageHandlers {
     }
 
     private void checkDate(Instant date, LocalDate period, boolean anyUsageType) {
-        if (date.isAfter(Instant.now())) {
+        if (date.isAfter(s.now())) {
             throw ApiError.field("date", "Cannot submit usage for future dates. Date must be current date or earlier.");
         }
-        if (s.rejectBackfill && anyUsageType && period.isBefore(MarketplaceState.billingPeriod(Instant.now()))) {
+        if (s.rejectBackfill && anyUsageType && period.isBefore(s.billingPeriod(s.now()))) {
             throw ApiError.field("date", "Service providers can only specify date for limit-based or prepaid billing "
                     + "components when backfilling past billing periods.");
         }
@@ -209,7 +209,7 @@ final class UsageHandlers {
             Instant d = null;
             try {
                 d = dateOf(item);
-                if (d != null && d.isAfter(Instant.now())) {
+                if (d != null && d.isAfter(s.now())) {
                     err.put("date", List.of("Cannot submit usage for future dates. Date must be current date or earlier."));
                 }
             } catch (ApiError e) {
@@ -227,7 +227,7 @@ final class UsageHandlers {
             JsonNode item = items.get(i);
             Model.ComponentUsage target = parent;
             if (dates.get(i) != null) {
-                LocalDate period = MarketplaceState.billingPeriod(dates.get(i));
+                LocalDate period = s.billingPeriod(dates.get(i));
                 if (!period.equals(parent.billingPeriod)) {
                     target = s.usageOf(parent.resourceUuid, parent.type, period);
                     if (target == null) {
@@ -255,7 +255,7 @@ final class UsageHandlers {
             }
             uu.usage = values.get(i);
             uu.userUrl = Json.text(item, "user");
-            uu.date = dates.get(i) == null ? Instant.now() : dates.get(i);
+            uu.date = dates.get(i) == null ? s.now() : dates.get(i);
             String description = Json.text(item, "description");
             uu.description = description == null ? "" : description;
             uu.modified = Instant.now();

@@ -65,7 +65,9 @@ abstract class ItSupport {
                   qos_paused: "paused"
                   qos_downscaled: "limited"
             %s""".formatted(binPath, extraSettings);
-        String yaml = ConfigYaml.of(waldur.apiUrl(), TOKEN, offering, settings, components);
+        // the fake Waldur runs in UTC: with its zone stated, the current month is reported from its first hour
+        // (unstated, the agent waits until noon UTC on the 1st, which these real-clock suites cannot)
+        String yaml = "waldur_timezone: \"UTC\"\n" + ConfigYaml.of(waldur.apiUrl(), TOKEN, offering, settings, components);
         Path f = work.resolve("config.yaml");
         Files.writeString(f, yaml);
         return f;

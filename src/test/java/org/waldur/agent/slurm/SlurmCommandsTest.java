@@ -81,11 +81,11 @@ class SlurmCommandsTest {
     }
 
     @Test
-    void sacctAsksForOneWindowForAllAccounts() {
-        assertEquals(List.of("/usr/bin/sacct", "--parsable2", "--noheader", "--noconvert", "--truncate", "--allocations", "--allusers",
+    void sacctAsksForOneWindowForAllAccountsReadInTheAgentsZone() {
+        assertEquals(List.of("env", "TZ=Europe/Tallinn", "/usr/bin/sacct", "--parsable2", "--noheader", "--noconvert", "--truncate", "--allocations", "--allusers",
                 "--starttime=2026-11-01T00:00:00", "--endtime=2026-11-30T23:59:59", "--accounts=hpc_a,hpc_b",
                 "--format=Account,ReqTRES,Elapsed,User"),
-                new SlurmCommands(settings(null, List.of())).sacct("2026-11-01T00:00:00", "2026-11-30T23:59:59", List.of("hpc_a", "hpc_b")).argv());
+                new SlurmCommands(settings(null, List.of())).sacct(java.time.ZoneId.of("Europe/Tallinn"), "2026-11-01T00:00:00", "2026-11-30T23:59:59", List.of("hpc_a", "hpc_b")).argv());
     }
 
     @Test

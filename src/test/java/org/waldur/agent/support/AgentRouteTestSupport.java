@@ -67,13 +67,24 @@ public abstract class AgentRouteTestSupport extends CamelMainTestSupport {
             """;
     }
 
+    /** The offering's backend_components lines; override to vary them. */
+    protected String backendComponents() {
+        return ConfigYaml.COMPONENTS;
+    }
+
+    /** The agent's {@code timezone} setting. */
+    protected String timezone() {
+        return "UTC";
+    }
+
     protected Map<String, String> extraProperties() {
         return Map.of();
     }
 
     /** The config file's text; override to vary more than the backend settings (runs during construction). */
     protected String configYaml() {
-        return ConfigYaml.of(waldur.apiUrl(), TOKEN, offering, backendSettings(), ConfigYaml.COMPONENTS);
+        return ConfigYaml.of(waldur.apiUrl(), TOKEN, offering, backendSettings(), backendComponents())
+                .replace("timezone: \"UTC\"", "timezone: \"" + timezone() + "\"");
     }
 
     private Path writeConfig() {

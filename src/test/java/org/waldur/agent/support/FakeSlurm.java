@@ -3,6 +3,10 @@ package org.waldur.agent.support;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -46,6 +50,13 @@ public final class FakeSlurm implements Processor {
     public final List<String> loads = Collections.synchronizedList(new ArrayList<>());
     /** sacct rows ({@code Account|ReqTRES|Elapsed|User}) by month {@code YYYY-MM} of --starttime. */
     public final Map<String, List<String>> sacctRows = new LinkedHashMap<>();
+    /** The zone of the host sacct runs on: it reads a naive window there unless it runs under {@code env TZ=}. */
+    public ZoneId hostZone = ZoneOffset.UTC;
+    /** Every sacct window as sacct understood it: naive times placed in the zone it ran in. */
+    public final List<Window> sacctWindows = Collections.synchronizedList(new ArrayList<>());
+
+    public record Window(ZonedDateTime start, ZonedDateTime end) {
+    }
     private Predicate<List<String>> failWhen = a -> false;
     private Predicate<String> failLoadWhen = f -> false;
     private String cluster = "sandbox";
@@ -131,7 +142,8 @@ public final class FakeSlurm implements Processor {
             case "sacctmgr" -> sacctmgr(a, stdin);
             case "squeue" -> squeue(a);
             case "scancel" -> scancel(a);
-            case "sacct" -> sacct(a);
+            case "sacct" -> sacct(a, argv.stream().filter(x -> x.startsWith("TZ=")).findFirst()
+                    .map(x -> ZoneId.of(x.substring(3))).orElse(hostZone));
             default -> new String[]{"0", ""};
         };
     }
@@ -373,7 +385,8 @@ public final class FakeSlurm implements Processor {
         return ok(out.toString());
     }
 
-    private String[] sacct(List<String> a) {
+    private String[] sacct(List<String> a, ZoneId zone) {
+        sacctWindows.add(new Window(naive(a, "--starttime=", zone), naive(a, "--endtime=", zone)));
         String month = a.stream().filter(x -> x.startsWith("--starttime=")).findFirst().orElseThrow().substring(12, 19);
         Set<String> accts = Set.of(a.stream().filter(x -> x.startsWith("--accounts=")).findFirst().orElseThrow().substring(11).split(","));
         StringBuilder out = new StringBuilder();
@@ -394,6 +407,11 @@ public final class FakeSlurm implements Processor {
             runningJobs.removeIf(j -> a.contains(j.split("\\|")[0]));
         }
         return ok("");
+    }
+
+    private static ZonedDateTime naive(List<String> a, String flag, ZoneId zone) {
+        String v = a.stream().filter(x -> x.startsWith(flag)).findFirst().orElseThrow().substring(flag.length());
+        return LocalDateTime.parse(v).atZone(zone);
     }
 
     private static Map<String, String> kv(List<String> a) {
