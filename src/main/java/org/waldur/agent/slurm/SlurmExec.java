@@ -54,7 +54,7 @@ public final class SlurmExec {
         Integer exit = m.getHeader("CamelExecExitValue", Integer.class);
         String stdout = m.getBody(String.class);
         String stderr = m.getHeader("CamelExecStderr", String.class);
-        SlurmResult r = SlurmResult.of(exit == null ? -1 : exit, stdout, stderr);
+        SlurmResult r = SlurmResult.of(exchange.getProperty("slurmCommand", SlurmCommand.class), exit == null ? -1 : exit, stdout, stderr);
         if (r.status() == SlurmResult.Status.FAILED) {
             LOG.warn("SLURM command failed (exit {}): {}: {}", r.exitCode(), exchange.getProperty("slurmCommand"), r.message());
         }

@@ -182,38 +182,58 @@ public final class FakeSlurm implements Processor {
         }
     }
 
+    /**
+     * {@code sacctmgr load} as SLURM 22.05 answers it (examples/slurm-sandbox/FINDINGS.md, "sacctmgr load"): the
+     * Cluster line comes first or nothing happens; lines apply in order, so a {@code Parent} that neither exists
+     * nor was created earlier in the file stops there — what came before it is applied (partial apply), rc 1,
+     * and " Nothing new added." when nothing did. A bad TRES aborts the whole file.
+     */
     private String[] load(String file) {
+        List<String> lines = file == null ? List.of() : file.lines().toList();
+        if (lines.isEmpty() || lines.stream().allMatch(String::isBlank)) {
+            return ok(" Nothing new added.\n");
+        }
+        if (!lines.get(0).strip().startsWith("Cluster - ")) {
+            return new String[]{"1", " Nothing new added.\n",
+                    " You need to specify a cluster name first with 'Cluster - $NAME' in your file\n"};
+        }
+        String head = "For cluster " + lines.get(0).strip().substring(10).replace("'", "") + "\n";
         String parent = "root";
+        Set<String> declared = new LinkedHashSet<>(accounts.keySet());
         List<Runnable> apply = new ArrayList<>();
         int added = 0;
-        for (String line : file.split("\n")) {
-            line = line.strip();
-            if (line.isEmpty() || line.startsWith("#") || line.startsWith("Cluster - ")) {
+        String error = null;
+        for (int n = 1; n < lines.size() && error == null; n++) {
+            String line = lines.get(n).strip();
+            if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
-            String[] parts = line.split(":");
-            String[] head = parts[0].split(" - ", 2);
-            String name = head[1].replace("'", "");
+            List<String> parts = fields(line);
+            String[] kind = parts.get(0).split(" - ", 2);
+            String name = kind[1].replace("'", "");
             Map<String, String> opts = new LinkedHashMap<>();
-            for (int i = 1; i < parts.length; i++) {
-                String[] kv = parts[i].split("=", 2);
+            for (int i = 1; i < parts.size(); i++) {
+                String[] kv = parts.get(i).split("=", 2);
                 opts.put(kv[0], kv[1].replace("'", ""));
             }
-            switch (head[0]) {
-                case "Parent" -> parent = name;
+            switch (kind[0]) {
+                case "Parent" -> {
+                    if (!declared.contains(name)) {
+                        error = " line(" + (n + 1) + ") You need to add this parent (" + name + ") as a child before you can add children to it.\n";
+                    }
+                    parent = name;
+                }
                 case "Account" -> {
                     String p = parent;
-                    if (!accounts.containsKey(p) && apply.stream().noneMatch(r -> false) && !declared(file, p)) {
-                        return new String[]{"1", " Problem with line: parent " + p + " missing\n"};
-                    }
                     if (opts.containsKey("GrpTRESMins")) {
                         for (String pair : opts.get("GrpTRESMins").split(",")) {
-                            if (!tres.contains(pair.split("=")[0])) {
-                                return new String[]{"1", "", "sacctmgr: error: slurmdb_format_tres_str: no TRES known by type " + pair.split("=")[0] + "\n Problem with requests: Unspecified error\n"};
+                            String type = pair.substring(0, pair.lastIndexOf('='));
+                            if (!tres.contains(type)) {
+                                return new String[]{"1", head, "sacctmgr: error: slurmdb_format_tres_str: no TRES known by type " + type + "\n Problem with requests: Unspecified error\n"};
                             }
                         }
                     }
-                    if (!accounts.containsKey(name)) {
+                    if (declared.add(name)) {
                         added++;
                     }
                     boolean existed = accounts.containsKey(name);
@@ -230,8 +250,8 @@ public final class FakeSlurm implements Processor {
                         acc.descr = opts.getOrDefault("Description", acc.descr).toLowerCase();
                         if (opts.containsKey("GrpTRESMins")) {
                             for (String pair : opts.get("GrpTRESMins").split(",")) {
-                                String[] kv = pair.split("=");
-                                acc.limits.put(kv[0], kv[1]);
+                                int eq = pair.lastIndexOf('=');
+                                acc.limits.put(pair.substring(0, eq), pair.substring(eq + 1));
                             }
                         }
                     });
@@ -245,16 +265,35 @@ public final class FakeSlurm implements Processor {
                     added++;
                 }
                 default -> {
-                    return new String[]{"1", " Problem with line(" + line + ")\n"};
+                    return new String[]{"1", head, " Problem with line(" + (n + 1) + ")\n"};
                 }
             }
         }
         apply.forEach(Runnable::run);
-        return ok(added == 0 ? " Nothing new added.\n" : " Done adding cluster objects\n");
+        if (error != null) {
+            return new String[]{"1", head + (apply.isEmpty() ? " Nothing new added.\n" : " Done adding cluster objects\n"), error};
+        }
+        return ok(head + (added == 0 ? " Nothing new added.\n" : " Done adding cluster objects\n"));
     }
 
-    private static boolean declared(String file, String account) {
-        return file.contains("Account - '" + account + "'");
+    /** A load line's fields: ':' separates them except inside quotes (FINDINGS: quoted values may hold ':'). */
+    private static List<String> fields(String line) {
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        boolean quoted = false;
+        for (char c : line.toCharArray()) {
+            if (c == '\'') {
+                quoted = !quoted;
+            }
+            if (c == ':' && !quoted) {
+                out.add(cur.toString());
+                cur.setLength(0);
+            } else {
+                cur.append(c);
+            }
+        }
+        out.add(cur.toString());
+        return out;
     }
 
     private String[] addAccounts(List<String> names, Map<String, String> kv) {
