@@ -35,7 +35,7 @@ public final class TresConverter {
         if (resourceLimits != null) {
             resourceLimits.forEach((type, value) -> {
                 if (components.containsKey(type) && value != null) {
-                    out.put(type, new BigDecimal(value.toString()).setScale(0, RoundingMode.HALF_UP).longValueExact());
+                    out.put(type, exact(type, new BigDecimal(value.toString()).setScale(0, RoundingMode.HALF_UP)));
                 }
             });
         }
@@ -48,8 +48,8 @@ public final class TresConverter {
         waldurLimits.forEach((type, value) -> {
             ComponentConfig c = components.get(type);
             if (c != null && value != null) {
-                out.put(type, new BigDecimal(value.toString()).multiply(c.unitFactor())
-                        .setScale(0, RoundingMode.HALF_UP).longValueExact());
+                out.put(type, exact(type, new BigDecimal(value.toString()).multiply(c.unitFactor())
+                        .setScale(0, RoundingMode.HALF_UP)));
             }
         });
         return out;
@@ -83,6 +83,15 @@ public final class TresConverter {
             }
         });
         return out;
+    }
+
+    /** A whole amount that fits SLURM's 64-bit counts, or an error naming the component (never a bare "Overflow"). */
+    private static long exact(String type, BigDecimal amount) {
+        try {
+            return amount.longValueExact();
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("limit of component '" + type + "' is too large for SLURM: " + amount.toPlainString());
+        }
     }
 
     public Map<String, ComponentConfig> components() {

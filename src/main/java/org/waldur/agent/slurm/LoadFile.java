@@ -76,7 +76,9 @@ public final class LoadFile {
                     .append(":Description='").append(a.description()).append("'")
                     .append(":Organization='").append(a.organization()).append("'");
             if (!a.grpTresMins().isEmpty()) {
-                line.append(":GrpTRESMins=").append(TresString.format(a.grpTresMins()));
+                // quoted: a TRES name may hold ':' (gres/gpu:a100), the field separator; SLURM reads a quoted
+                // value whole (examples/slurm-sandbox/FINDINGS.md, "sacctmgr load")
+                line.append(":GrpTRESMins='").append(TresString.format(a.grpTresMins())).append("'");
             }
             blocks.get(a.parent()).add(line.toString());
         }
