@@ -198,11 +198,12 @@ public final class OrderSteps {
      * refuses to remove an account (or several associations in one command) while it is a user's DefaultAccount —
      * which it is for every member under policy {@code individual} — but removes a default association on its own.
      */
-    public List<SlurmCommand> ownRemovalCommands(@ExchangeProperty("work") OrderWork work, @ExchangeProperty("offering") OfferingConfig o) {
+    public List<SlurmCommand> ownRemovalCommands(@ExchangeProperty("work") OrderWork work, @ExchangeProperty("offering") OfferingConfig o,
+                                                 @ExchangeProperty("planner") OrderPlanner planner) {
         SlurmCommands commands = new SlurmCommands(o.slurm());
         List<SlurmCommand> out = new ArrayList<>();
         work.removalUsers.forEach(u -> out.add(commands.removeUser(u, work.account)));
-        out.add(commands.removeAccounts(work.removals));
+        out.add(commands.removeAccounts(planner.removalsOf(work)));
         return out;
     }
 
@@ -216,6 +217,7 @@ public final class OrderSteps {
 
     /** After the writes: every order still ready is done. */
     public List<OrderWork> works(@ExchangeProperty("planner") OrderPlanner planner) {
+        planner.warnUnconfigured();
         List<OrderWork> out = new ArrayList<>(planner.works());
         out.forEach(OrderWork::done);
         return out;

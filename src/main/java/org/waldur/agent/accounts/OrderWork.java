@@ -33,6 +33,8 @@ public final class OrderWork {
     public final List<String> removals = new ArrayList<>();
     /** Users of the allocation being removed: the one-by-one path takes their associations away first. */
     public final List<String> removalUsers = new ArrayList<>();
+    /** The project a Terminate leaves without allocations, if the rest of the cycle agrees (OrderPlanner.removals). */
+    public String emptiedProject;
     public Map<String, Long> waldurLimits;
     private Outcome outcome = Outcome.READY;
     private String message = "";

@@ -358,13 +358,23 @@ public final class FakeSlurm implements Processor {
             }
         }
         for (String n : names.split(",")) {
-            Acct gone = accounts.remove(n);
-            if (gone != null) {
+            if (accounts.containsKey(n)) {
                 removed++;
-                defaultAccounts.values().removeIf(n::equals); // cluster-scoped: the users' default becomes empty
+                removeTree(n);
             }
         }
         return removed == 0 ? new String[]{"1", " Nothing deleted\n"} : ok(" Deleting accounts...\n");
+    }
+
+    /** SLURM removes an account with its whole sub-tree (issue 9: a Create's allocation vanished with its project). */
+    private void removeTree(String name) {
+        accounts.remove(name);
+        defaultAccounts.values().removeIf(name::equals); // cluster-scoped: the users' default becomes empty
+        for (String child : new ArrayList<>(accounts.keySet())) {
+            if (accounts.containsKey(child) && accounts.get(child).parent.equals(name)) {
+                removeTree(child);
+            }
+        }
     }
 
     private String[] addUsers(List<String> users, Map<String, String> kv) {
