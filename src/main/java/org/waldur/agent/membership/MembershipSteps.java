@@ -127,7 +127,7 @@ public final class MembershipSteps {
             LOG.warn("{}: SLURM account {} does not exist; membership, QoS and home directories not synced "
                     + "(recreate it, or correct the resource's backend_id in Waldur)", w, w.account);
         } else if (!w.add.isEmpty() || !w.stale.isEmpty() || w.isQosChange()) {
-            LOG.info("{}: add {}, remove {}{}", w, w.add, w.stale, w.isQosChange() ? ", QoS " + w.qos + " -> " + w.qosTarget : "");
+            LOG.info("{}: add {}, remove {}{}", w, w.add, w.stale, w.isQosChange() ? ", QoS " + w.qos + " -> " + w.qosList() : "");
         }
     }
 

@@ -91,7 +91,7 @@ public final class MembershipWrites {
      * command fails on SLURM 22.05 (slurm-sandbox FINDINGS §9).
      */
     public SlurmCommand removeCommand(@ExchangeProperty("stale") MembershipBatch.Stale s, @ExchangeProperty("offering") OfferingConfig o) {
-        return new SlurmCommands(o.slurm()).removeUser(s.user(), s.work().account);
+        return new SlurmCommands(o.slurm()).removeUser(s.user(), s.account());
     }
 
     public void removed(@Body SlurmResult r, @ExchangeProperty("stale") MembershipBatch.Stale s,
@@ -100,7 +100,7 @@ public final class MembershipWrites {
         if (r.jobsActive()) {
             LOG.warn("{}: jobs of {} are still ending; the removal is retried next cycle", w, s.user());
         } else if (!r.succeeded()) {
-            w.problem("removing " + s.user() + " from " + w.account + ": " + r.message());
+            w.problem("removing " + s.user() + " from " + s.account() + ": " + r.message());
         } else {
             tally.removed.incrementAndGet();
         }
@@ -179,7 +179,7 @@ public final class MembershipWrites {
 
     public SlurmCommand qosGroupCommand(@ExchangeProperty("qosGroup") MembershipBatch.QosGroup g, @ExchangeProperty("offering") OfferingConfig o) {
         LOG.info("setting QoS {} on {} account(s) in one sacctmgr call", g.qos(), g.works().size());
-        return new SlurmCommands(o.slurm()).setQos(g.accounts(), g.qos());
+        return new SlurmCommands(o.slurm()).setQos(g.accounts(), g.qos(), g.target());
     }
 
     /**
@@ -192,7 +192,7 @@ public final class MembershipWrites {
             return List.of();
         }
         if (r.succeeded() && !ignoredQos(r)) {
-            g.works().forEach(w -> w.qos = w.qosTarget);
+            g.works().forEach(w -> w.qos = w.qosList());
             return List.of();
         }
         LOG.warn("setting QoS {} on {} failed ({}); setting it account by account", g.qos(), g.accounts(), r.message());
@@ -200,7 +200,7 @@ public final class MembershipWrites {
     }
 
     public SlurmCommand qosCommand(@ExchangeProperty("work") MembershipWork w, @ExchangeProperty("offering") OfferingConfig o) {
-        return new SlurmCommands(o.slurm()).setQos(w.account, w.qosTarget);
+        return new SlurmCommands(o.slurm()).setQos(List.of(w.account), w.qosList(), w.qosTarget);
     }
 
     public void qosApplied(@Body SlurmResult r, @ExchangeProperty("work") MembershipWork w) {
@@ -208,7 +208,7 @@ public final class MembershipWrites {
             w.problem("SLURM left the QoS of " + w.account + " unchanged: its associations have a default QoS outside "
                     + w.qosTarget + " (" + r.message() + ")");
         } else if (r.succeeded()) {
-            w.qos = w.qosTarget;
+            w.qos = w.qosList();
         } else {
             w.problem("setting QoS " + w.qosTarget + " on " + w.account + ": " + r.message());
         }
