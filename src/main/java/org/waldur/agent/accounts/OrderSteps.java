@@ -6,6 +6,7 @@ import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.waldur.agent.config.OfferingConfig;
+import org.waldur.agent.membership.HomeDirs;
 import org.waldur.agent.slurm.AssociationSnapshot;
 import org.waldur.agent.slurm.LoadFile;
 import org.waldur.agent.slurm.SlurmCommand;
@@ -29,6 +30,11 @@ import java.util.Set;
  */
 public final class OrderSteps {
     private static final Logger LOG = LoggerFactory.getLogger("org.waldur.agent.orders");
+    private final HomeDirs homes;
+
+    public OrderSteps(HomeDirs homes) {
+        this.homes = homes;
+    }
 
     public void startPlan(Exchange exchange) {
         OfferingConfig offering = exchange.getProperty("offering", OfferingConfig.class);
@@ -216,10 +222,14 @@ public final class OrderSteps {
     }
 
     /** After the writes: every order still ready is done. */
-    public List<OrderWork> works(@ExchangeProperty("planner") OrderPlanner planner) {
+    public List<OrderWork> works(@ExchangeProperty("planner") OrderPlanner planner, @ExchangeProperty("offering") OfferingConfig o) {
         planner.warnUnconfigured();
         List<OrderWork> out = new ArrayList<>(planner.works());
         out.forEach(OrderWork::done);
+        if (o.slurm().homedirCreation()) {
+            // the members a Create added are owed a home; the next home step (membership sync) makes it
+            out.stream().filter(w -> w.getOutcome() == OrderWork.Outcome.DONE).forEach(w -> homes.owe(o, w.changes.users()));
+        }
         return out;
     }
 

@@ -53,6 +53,13 @@ public final class LoadFile {
         other.defaultAccounts.forEach(defaultAccounts::putIfAbsent);
     }
 
+    /** Every user this file gives an association. */
+    public Set<String> users() {
+        Set<String> out = new LinkedHashSet<>();
+        users.values().forEach(out::addAll);
+        return out;
+    }
+
     public boolean isEmpty() {
         return accounts.isEmpty() && users.isEmpty();
     }
