@@ -109,6 +109,11 @@ public final class OrderSteps {
         if (WaldurErrors.isTransient(t)) {
             work.defer(WaldurErrors.describe(t));
             LOG.warn("{}: Waldur is unavailable ({}); the order is left for the next cycle", order, WaldurErrors.describe(t));
+        } else if (WaldurErrors.transitionAlreadyHappened(t)) {
+            // a lost response: the first attempt was applied; the next cycle lists the order in its new state
+            work.defer(WaldurErrors.describe(t));
+            LOG.warn("{}: Waldur says the transition already happened ({}); the order is taken up again next cycle",
+                    order, WaldurErrors.describe(t));
         } else if (t instanceof org.apache.camel.http.base.HttpOperationFailedException || t.getCause() instanceof org.apache.camel.http.base.HttpOperationFailedException) {
             work.fail(WaldurErrors.describe(t));
         } else {

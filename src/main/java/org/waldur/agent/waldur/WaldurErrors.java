@@ -26,6 +26,21 @@ public final class WaldurErrors {
         return false;
     }
 
+    /**
+     * Waldur refused a state transition because the object is no longer in the state it requires — 409 (or 400)
+     * "Valid states for operation: …". After a lost response and a retry this is the normal answer: the first
+     * attempt was applied. Never a reason to err an order; the next cycle reads where it stands.
+     */
+    public static boolean transitionAlreadyHappened(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof HttpOperationFailedException h) {
+                String body = h.getResponseBody() == null ? "" : h.getResponseBody();
+                return (h.getStatusCode() == 409 || h.getStatusCode() == 400) && body.contains("Valid states for operation");
+            }
+        }
+        return false;
+    }
+
     /** One line for the log or an order's error: status, URL path and the body Waldur sent (never headers). */
     public static String describe(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
