@@ -53,6 +53,16 @@ public final class LoadFile {
         other.defaultAccounts.forEach(defaultAccounts::putIfAbsent);
     }
 
+    /** The account lines, by name. */
+    public Map<String, AccountLine> accounts() {
+        return java.util.Collections.unmodifiableMap(accounts);
+    }
+
+    /** Users by the account they get an association with. */
+    public Map<String, Set<String>> associations() {
+        return java.util.Collections.unmodifiableMap(users);
+    }
+
     /** Every user this file gives an association. */
     public Set<String> users() {
         Set<String> out = new LinkedHashSet<>();
