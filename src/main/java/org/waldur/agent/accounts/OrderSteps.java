@@ -161,9 +161,25 @@ public final class OrderSteps {
     }
 
     public void batchApplied(@Body SlurmResult result, Exchange exchange) {
+        if (result.isTransient()) {
+            // SLURM is away: nothing is wrong with the orders; all of them wait, and no one-by-one retries
+            String kind = exchange.getProperty("batchKind", String.class);
+            OrderPlanner planner = exchange.getProperty("planner", OrderPlanner.class);
+            slurmAway(planner.works().stream().filter(w -> w.isReady() && !w.batch(kind).isEmpty()).toList(), result);
+            exchange.setProperty("batchFailed", false);
+            return;
+        }
         exchange.setProperty("batchFailed", !result.succeeded());
         if (!result.succeeded()) {
             LOG.warn("batch load failed ({}); applying orders one by one to isolate the failure", result.message());
+        }
+    }
+
+    /** SLURM unreachable or timed out: the orders are left for the next cycle, with one log line for them all. */
+    private static void slurmAway(List<OrderWork> works, SlurmResult result) {
+        works.forEach(w -> w.defer("SLURM unavailable: " + result.message()));
+        if (!works.isEmpty()) {
+            LOG.warn("SLURM is unavailable ({}); {} order(s) left for the next cycle", result.message(), works.size());
         }
     }
 
@@ -180,7 +196,9 @@ public final class OrderSteps {
     }
 
     public void ownApplied(@Body SlurmResult result, @ExchangeProperty("work") OrderWork work) {
-        if (!result.succeeded()) {
+        if (result.isTransient()) {
+            slurmAway(List.of(work), result);
+        } else if (!result.succeeded()) {
             work.fail("SLURM: " + result.message());
         }
     }
@@ -194,7 +212,11 @@ public final class OrderSteps {
     }
 
     public void removalApplied(@Body SlurmResult result, Exchange exchange) {
-        exchange.setProperty("removalFailed", !result.succeeded());
+        if (result.isTransient()) {
+            OrderPlanner planner = exchange.getProperty("planner", OrderPlanner.class);
+            slurmAway(planner.works().stream().filter(w -> w.isReady() && !w.removals.isEmpty()).toList(), result);
+        }
+        exchange.setProperty("removalFailed", !result.succeeded() && !result.isTransient());
     }
 
     public List<OrderWork> removalFallbackWorks(@ExchangeProperty("planner") OrderPlanner planner, Exchange exchange) {
@@ -219,7 +241,9 @@ public final class OrderSteps {
     }
 
     public void ownRemovalApplied(@Body SlurmResult result, @ExchangeProperty("work") OrderWork work) {
-        if (result.jobsActive()) {
+        if (result.isTransient()) {
+            slurmAway(List.of(work), result);
+        } else if (result.jobsActive()) {
             work.defer("jobs are still ending under " + work.account + "; removal retried next cycle");
         } else if (!result.succeeded()) {
             work.fail("SLURM: " + result.message());

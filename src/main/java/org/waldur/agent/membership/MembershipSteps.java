@@ -134,8 +134,10 @@ public final class MembershipSteps {
     // ---- one resource: finishing in Waldur -----------------------------------------------------------------
 
     /** After the batched writes: every planned resource, to be finished one by one. */
-    public List<MembershipWork> works(@ExchangeProperty("batch") MembershipBatch batch) {
-        return batch.works();
+    public List<MembershipWork> works(@ExchangeProperty("batch") MembershipBatch batch, @ExchangeProperty("tally") Tally tally) {
+        List<MembershipWork> out = batch.works().stream().filter(w -> !w.isLeft()).toList();
+        tally.left.addAndGet(batch.works().size() - out.size()); // SLURM was away for them: nothing reported
+        return out;
     }
 
     /** Users who need a home directory now (empty when the offering does not manage home directories). */

@@ -97,7 +97,9 @@ public final class MembershipWrites {
     public void removed(@Body SlurmResult r, @ExchangeProperty("stale") MembershipBatch.Stale s,
                         @ExchangeProperty("tally") MembershipSteps.Tally tally) {
         MembershipWork w = s.work();
-        if (r.jobsActive()) {
+        if (r.isTransient()) {
+            slurmAway(w, r);
+        } else if (r.jobsActive()) {
             LOG.warn("{}: jobs of {} are still ending; the removal is retried next cycle", w, s.user());
         } else if (!r.succeeded()) {
             w.problem("removing " + s.user() + " from " + s.account() + ": " + r.message());
@@ -137,6 +139,11 @@ public final class MembershipWrites {
 
     public void loadApplied(@Body SlurmResult r, @ExchangeProperty("batch") MembershipBatch batch,
                             @ExchangeProperty("tally") MembershipSteps.Tally tally, Exchange exchange) {
+        if (r.isTransient()) {
+            batch.adding().forEach(w -> slurmAway(w, r));
+            exchange.setProperty("batchFailed", false);
+            return;
+        }
         exchange.setProperty("batchFailed", !r.succeeded());
         if (r.succeeded()) {
             batch.adding().forEach(w -> added(w, tally));
@@ -161,6 +168,8 @@ public final class MembershipWrites {
     public void added(@Body SlurmResult r, @ExchangeProperty("work") MembershipWork w, @ExchangeProperty("tally") MembershipSteps.Tally tally) {
         if (r.succeeded()) {
             added(w, tally);
+        } else if (r.isTransient()) {
+            slurmAway(w, r);
         } else {
             w.problem("adding " + String.join(",", w.add) + " to " + w.account + ": " + r.message());
         }
@@ -204,7 +213,9 @@ public final class MembershipWrites {
     }
 
     public void qosApplied(@Body SlurmResult r, @ExchangeProperty("work") MembershipWork w) {
-        if (ignoredQos(r)) {
+        if (r.isTransient()) {
+            slurmAway(w, r);
+        } else if (ignoredQos(r)) {
             w.problem("SLURM left the QoS of " + w.account + " unchanged: its associations have a default QoS outside "
                     + w.qosTarget + " (" + r.message() + ")");
         } else if (r.succeeded()) {
@@ -219,6 +230,14 @@ public final class MembershipWrites {
     }
 
     // ---- plumbing ----------------------------------------------------------------------------------------
+
+    /** SLURM unreachable or timed out: the resource is left as it is for the next cycle, never erred for it. */
+    private static void slurmAway(MembershipWork w, SlurmResult r) {
+        if (!w.isLeft()) {
+            LOG.warn("{}: SLURM is unavailable ({}); left for the next cycle", w, r.message());
+        }
+        w.leave();
+    }
 
     private static SlurmCommand load(Exchange exchange, LoadFile file) {
         OfferingConfig o = exchange.getProperty("offering", OfferingConfig.class);

@@ -48,6 +48,8 @@ public final class FakeSlurm implements Processor {
     public final Map<String, List<String>> sacctRows = new LinkedHashMap<>();
     private Predicate<List<String>> failWhen = a -> false;
     private Predicate<String> failLoadWhen = f -> false;
+    private Predicate<List<String>> outageWhen = a -> false;
+    private Predicate<String> swallowLoadWhen = f -> false;
     private String cluster = "sandbox";
 
     public FakeSlurm() {
@@ -61,6 +63,22 @@ public final class FakeSlurm implements Processor {
     /** Make matching commands fail with an error message (exit 1), e.g. to break one account's creation. */
     public void failWhen(Predicate<List<String>> p) {
         failWhen = p;
+    }
+
+    /**
+     * An outage for matching commands: they answer as sacctmgr does while slurmdbd is unreachable (measured,
+     * examples/slurm-sandbox/FINDINGS.md §9): exit 1 and "Connection refused", nothing applied.
+     */
+    public void outageWhen(Predicate<List<String>> p) {
+        outageWhen = p;
+    }
+
+    /**
+     * A load whose file matches answers as if applied (exit 0, "For cluster …") but changes nothing — what the
+     * agent met with a command prefix that lost stdin, or a write SLURM dropped: only a fresh read can tell.
+     */
+    public void swallowLoadWhen(Predicate<String> file) {
+        swallowLoadWhen = file;
     }
 
     /** Make a {@code sacctmgr load} whose file matches fail (exit 1), e.g. a batch holding one bad account. */
@@ -100,7 +118,14 @@ public final class FakeSlurm implements Processor {
         String[] out;
         synchronized (this) {
             boolean fail = failWhen.test(argv) || (argv.contains("load") && stdin != null && failLoadWhen.test(stdin));
-            out = fail ? new String[]{"1", " Error with request: forced failure\n"} : run(argv, stdin);
+            if (argv.contains("load") && stdin != null && swallowLoadWhen.test(stdin)) {
+                out = new String[]{"0", "For cluster " + cluster + "\n Done adding cluster objects\n"};
+            } else if (outageWhen.test(argv)) {
+                out = new String[]{"1", "", "sacctmgr: error: slurm_persist_conn_open_without_init: failed to open persistent "
+                        + "connection to host:localhost:6819: Connection refused\nsacctmgr: error: Sending PersistInit msg: Connection refused\n"};
+            } else {
+                out = fail ? new String[]{"1", " Error with request: forced failure\n"} : run(argv, stdin);
+            }
         }
         exchange.getMessage().setHeader("CamelExecExitValue", Integer.parseInt(out[0]));
         exchange.getMessage().setBody(out[1]);
