@@ -250,6 +250,92 @@ public final class OrderSteps {
         }
     }
 
+    // ---- verify, then report -------------------------------------------------------------------------------
+
+    /** Orders whose SLURM writes a fresh read must confirm (none in dry-run: nothing was written). */
+    public boolean hasWritten(@ExchangeProperty("planner") OrderPlanner planner, Exchange exchange) {
+        boolean dryRun = Boolean.parseBoolean(exchange.getContext().resolvePropertyPlaceholders("{{agent.dry-run}}"));
+        return !dryRun && planner.works().stream().anyMatch(w -> w.isReady() && w.writes());
+    }
+
+    /** One read of every association (one process), whatever the number of orders. */
+    public SlurmCommand verifyCommand(@ExchangeProperty("offering") OfferingConfig o) {
+        return new SlurmCommands(o.slurm()).associations();
+    }
+
+    /**
+     * The orders whose part the read does not show: each is applied again alone, so its error is SLURM's own
+     * message. When the read itself fails the orders wait: the next cycle plans against SLURM as it is.
+     */
+    public List<OrderWork> unverified(@Body SlurmResult read, @ExchangeProperty("planner") OrderPlanner planner) {
+        List<OrderWork> written = planner.works().stream().filter(w -> w.isReady() && w.writes()).toList();
+        if (!read.succeeded()) {
+            slurmAway(written, read);
+            return List.of();
+        }
+        AssociationSnapshot now = AssociationSnapshot.parse(read.stdout(), "");
+        List<OrderWork> out = new ArrayList<>();
+        for (OrderWork w : written) {
+            List<String> gaps = OrderVerifier.missing(w, now);
+            if (!gaps.isEmpty()) {
+                LOG.warn("{}: SLURM does not show {}; applying it again alone", w, String.join("; ", gaps));
+                out.add(w);
+            }
+        }
+        return out;
+    }
+
+    /** The order's own writes: its loads, then its removal (each user's association alone, then the accounts). */
+    public List<SlurmCommand> retryCommands(@ExchangeProperty("work") OrderWork work, @ExchangeProperty("offering") OfferingConfig o,
+                                            @ExchangeProperty("planner") OrderPlanner planner, Exchange exchange) {
+        List<SlurmCommand> out = new ArrayList<>();
+        if (!work.changes.isEmpty()) {
+            out.add(load(exchange, work.changes));
+        }
+        if (!work.limitChanges.isEmpty()) {
+            out.add(load(exchange, work.limitChanges));
+        }
+        if (!work.removals.isEmpty()) {
+            out.addAll(ownRemovalCommands(work, o, planner));
+        }
+        return out;
+    }
+
+    public void retryApplied(@Body SlurmResult result, @ExchangeProperty("work") OrderWork work) {
+        if (!work.isReady()) {
+            return; // an earlier command of this order already decided it
+        }
+        if (result.isTransient()) {
+            slurmAway(List.of(work), result);
+        } else if (result.jobsActive()) {
+            work.defer("jobs are still ending under " + work.account + "; removal retried next cycle");
+        } else if (!result.succeeded()) {
+            work.fail("SLURM: " + result.message());
+        } else {
+            work.retried = true;
+        }
+    }
+
+    public boolean hasRetried(@ExchangeProperty("planner") OrderPlanner planner) {
+        return planner.works().stream().anyMatch(w -> w.isReady() && w.retried);
+    }
+
+    /** The second read, only after retries: what SLURM accepted but still does not show errs the order with it. */
+    public void reverified(@Body SlurmResult read, @ExchangeProperty("planner") OrderPlanner planner) {
+        List<OrderWork> retried = planner.works().stream().filter(w -> w.isReady() && w.retried).toList();
+        if (!read.succeeded()) {
+            slurmAway(retried, read);
+            return;
+        }
+        AssociationSnapshot now = AssociationSnapshot.parse(read.stdout(), "");
+        for (OrderWork w : retried) {
+            List<String> gaps = OrderVerifier.missing(w, now);
+            if (!gaps.isEmpty()) {
+                w.fail("SLURM accepted the writes, but " + String.join("; ", gaps));
+            }
+        }
+    }
+
     /** After the writes: every order still ready is done. */
     public List<OrderWork> works(@ExchangeProperty("planner") OrderPlanner planner, @ExchangeProperty("offering") OfferingConfig o) {
         planner.warnUnconfigured();

@@ -36,6 +36,8 @@ public final class OrderWork {
     /** The project a Terminate leaves without allocations, if the rest of the cycle agrees (OrderPlanner.removals). */
     public String emptiedProject;
     public Map<String, Long> waldurLimits;
+    /** The verifying read did not show this order's part, so it was applied again alone (OrderSteps.retryApplied). */
+    boolean retried;
     private Outcome outcome = Outcome.READY;
     private String message = "";
 
@@ -70,6 +72,11 @@ public final class OrderWork {
     public void defer(String why) {
         outcome = Outcome.DEFERRED;
         message = why;
+    }
+
+    /** Whether the cycle writes anything to SLURM for this order (and so has something to verify). */
+    boolean writes() {
+        return !changes.isEmpty() || !limitChanges.isEmpty() || !removals.isEmpty();
     }
 
     public LoadFile batch(String kind) {
