@@ -10,7 +10,9 @@ import org.waldur.agent.membership.HomeDirs;
 import org.waldur.agent.slurm.AssociationSnapshot;
 import org.waldur.agent.slurm.LoadFile;
 import org.waldur.agent.slurm.SlurmCommand;
+import org.waldur.agent.slurm.SlurmBatch;
 import org.waldur.agent.slurm.SlurmCommands;
+import org.waldur.agent.slurm.SlurmOutput;
 import org.waldur.agent.slurm.SlurmResult;
 import org.waldur.agent.waldur.Order;
 import org.waldur.agent.waldur.Resource;
@@ -71,10 +73,6 @@ public final class OrderSteps {
         return q instanceof Map<?, ?> m ? (Map<String, Number>) m : Map.of();
     }
 
-    public boolean needsPlanQuotas(@ExchangeProperty("order") Order order) {
-        return "Update".equals(order.type()) && (order.limits() == null || order.limits().isEmpty()) && order.planUuid() != null;
-    }
-
     public boolean stillExecuting(@Body String json) {
         return "executing".equals(WaldurJson.read(json, Map.class).get("state"));
     }
@@ -86,8 +84,7 @@ public final class OrderSteps {
         OrderPlanner planner = exchange.getProperty("planner", OrderPlanner.class);
         Order order = exchange.getProperty("order", Order.class);
         Resource resource = exchange.getProperty("resource", Resource.class);
-        OrderWork work = switch (order.type()) {
-            case "Create", "Restore" -> planner.create(order, resource, exchange.getProperty("team", List.class));
+        OrderWork work = order.needsTeam() ? planner.create(order, resource, exchange.getProperty("team", List.class)) : switch (order.type()) {
             case "Update" -> planner.update(order, resource, exchange.getProperty("planQuotas") != null
                     ? exchange.getProperty("planQuotas", Map.class) : order.limits() == null ? Map.of() : order.limits());
             case "Terminate" -> planner.terminate(order, resource);
@@ -106,19 +103,18 @@ public final class OrderSteps {
             work = OrderWork.failedEarly(order, "");
             exchange.setProperty("work", work);
         }
-        if (WaldurErrors.isTransient(t)) {
-            work.defer(WaldurErrors.describe(t));
-            LOG.warn("{}: Waldur is unavailable ({}); the order is left for the next cycle", order, WaldurErrors.describe(t));
-        } else if (WaldurErrors.transitionAlreadyHappened(t)) {
-            // a lost response: the first attempt was applied; the next cycle lists the order in its new state
-            work.defer(WaldurErrors.describe(t));
-            LOG.warn("{}: Waldur says the transition already happened ({}); the order is taken up again next cycle",
-                    order, WaldurErrors.describe(t));
-        } else if (t instanceof org.apache.camel.http.base.HttpOperationFailedException || t.getCause() instanceof org.apache.camel.http.base.HttpOperationFailedException) {
-            work.fail(WaldurErrors.describe(t));
+        WaldurErrors.Failure f = WaldurErrors.classify(t);
+        if (f.transientTrouble()) {
+            work.defer(f.reason());
+            LOG.warn("{}: Waldur is unavailable ({}); the order is left for the next cycle", order, f.reason());
         } else {
-            work.fail(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
+            work.fail(f.reason());
         }
+    }
+
+    /** An order that failed for good this cycle, before Waldur is told (item-erred in routes/cycle.camel.yaml). */
+    public void erred(@ExchangeProperty("work") OrderWork work) {
+        LOG.warn("{}", work);
     }
 
     // ---- batched SLURM writes -----------------------------------------------------------------------------
@@ -133,120 +129,94 @@ public final class OrderSteps {
 
     /** {@code scancel <ids…>} for the jobs squeue listed, or null when there are none. */
     public SlurmCommand cancelCommand(@Body SlurmResult jobs, @ExchangeProperty("offering") OfferingConfig o) {
-        List<String> ids = jobs.stdout().lines().map(String::strip).filter(l -> l.matches("[0-9_]+")).toList();
+        List<String> ids = SlurmOutput.jobIds(jobs.stdout());
         return ids.isEmpty() ? null : new SlurmCommands(o.slurm()).cancelJobs(ids);
     }
 
-    public boolean hasDefaultAssociations(@ExchangeProperty("planner") OrderPlanner planner) {
-        return !planner.defaultAssociations().isEmpty();
+    /** Policy common: the users' association with default_account, before the load that makes it their default. */
+    public SlurmBatch<String> defaultAssociations(@ExchangeProperty("planner") OrderPlanner planner, @ExchangeProperty("offering") OfferingConfig o) {
+        List<String> users = planner.defaultAssociations();
+        return SlurmBatch.of("adding users to default_account " + o.slurm().defaultAccount(), users)
+                .batch(users.isEmpty() ? null : new SlurmCommands(o.slurm()).addDefaultAssociations(users));
     }
 
-    public SlurmCommand defaultAssociationsCommand(@ExchangeProperty("planner") OrderPlanner planner, @ExchangeProperty("offering") OfferingConfig o) {
-        return new SlurmCommands(o.slurm()).addDefaultAssociations(planner.defaultAssociations());
-    }
-
-    public boolean hasBatch(@ExchangeProperty("planner") OrderPlanner planner, @ExchangeProperty("batchKind") String kind) {
-        return !planner.batch(kind).isEmpty();
-    }
-
-    public SlurmCommand batchCommand(Exchange exchange) {
-        OrderPlanner planner = exchange.getProperty("planner", OrderPlanner.class);
-        String kind = exchange.getProperty("batchKind", String.class);
-        LoadFile batch = planner.batch(kind);
-        LOG.info("applying {} {} line(s) in one sacctmgr load", batch.lines(),
-                "limits".equals(kind) ? "limit change" : "account/association");
-        SlurmCommand cmd = load(exchange, batch);
-        LOG.debug("load file:\n{}", cmd.stdin());
-        return cmd;
-    }
-
-    public void batchApplied(@Body SlurmResult result, Exchange exchange) {
-        if (result.isTransient()) {
-            // SLURM is away: nothing is wrong with the orders; all of them wait, and no one-by-one retries
-            String kind = exchange.getProperty("batchKind", String.class);
-            OrderPlanner planner = exchange.getProperty("planner", OrderPlanner.class);
-            slurmAway(planner.works().stream().filter(w -> w.isReady() && !w.batch(kind).isEmpty()).toList(), result);
-            exchange.setProperty("batchFailed", false);
-            return;
-        }
-        exchange.setProperty("batchFailed", !result.succeeded());
-        if (!result.succeeded()) {
-            LOG.warn("batch load failed ({}); applying orders one by one to isolate the failure", result.message());
-        }
-    }
-
-    /** SLURM unreachable or timed out: the orders are left for the next cycle, with one log line for them all. */
-    private static void slurmAway(List<OrderWork> works, SlurmResult result) {
-        works.forEach(w -> w.defer("SLURM unavailable: " + result.message()));
-        if (!works.isEmpty()) {
-            LOG.warn("SLURM is unavailable ({}); {} order(s) left for the next cycle", result.message(), works.size());
-        }
-    }
-
-    public List<OrderWork> fallbackWorks(@ExchangeProperty("planner") OrderPlanner planner,
-                                         @ExchangeProperty("batchKind") String kind, Exchange exchange) {
-        if (!Boolean.TRUE.equals(exchange.getProperty("batchFailed", Boolean.class))) {
-            return List.of();
-        }
-        return planner.works().stream().filter(w -> w.isReady() && !w.batch(kind).isEmpty()).toList();
-    }
-
-    public SlurmCommand ownCommand(Exchange exchange) {
-        return load(exchange, exchange.getProperty("work", OrderWork.class).batch(exchange.getProperty("batchKind", String.class)));
-    }
-
-    public void ownApplied(@Body SlurmResult result, @ExchangeProperty("work") OrderWork work) {
-        if (result.isTransient()) {
-            slurmAway(List.of(work), result);
-        } else if (!result.succeeded()) {
-            work.fail("SLURM: " + result.message());
-        }
-    }
-
-    public boolean hasRemovals(@ExchangeProperty("planner") OrderPlanner planner) {
-        return !planner.removals().isEmpty();
-    }
-
-    public SlurmCommand removalCommand(@ExchangeProperty("planner") OrderPlanner planner, @ExchangeProperty("offering") OfferingConfig o) {
-        return new SlurmCommands(o.slurm()).removeAccounts(planner.removals());
-    }
-
-    public void removalApplied(@Body SlurmResult result, Exchange exchange) {
-        if (result.isTransient()) {
-            OrderPlanner planner = exchange.getProperty("planner", OrderPlanner.class);
-            slurmAway(planner.works().stream().filter(w -> w.isReady() && !w.removals.isEmpty()).toList(), result);
-        }
-        exchange.setProperty("removalFailed", !result.succeeded() && !result.isTransient());
-    }
-
-    public List<OrderWork> removalFallbackWorks(@ExchangeProperty("planner") OrderPlanner planner, Exchange exchange) {
-        if (!Boolean.TRUE.equals(exchange.getProperty("removalFailed", Boolean.class))) {
-            return List.of();
-        }
-        return planner.works().stream().filter(w -> w.isReady() && !w.removals.isEmpty()).toList();
+    /** Every ready order's new accounts and associations in one sacctmgr load; on failure, one load per order. */
+    public SlurmBatch<OrderWork> newAccounts(Exchange exchange) {
+        return loads(exchange, "create", "account/association");
     }
 
     /**
-     * One order's removal when the batch failed: each user's association alone, then the accounts. SLURM 22.05
-     * refuses to remove an account (or several associations in one command) while it is a user's DefaultAccount —
-     * which it is for every member under policy {@code individual} — but removes a default association on its own.
+     * New limits of existing accounts, in a load of their own: SLURM 22.05 does not commit a limit change to an
+     * existing account in a load that also holds User lines (examples/slurm-sandbox/FINDINGS.md §8, §17).
      */
-    public List<SlurmCommand> ownRemovalCommands(@ExchangeProperty("work") OrderWork work, @ExchangeProperty("offering") OfferingConfig o,
-                                                 @ExchangeProperty("planner") OrderPlanner planner) {
-        SlurmCommands commands = new SlurmCommands(o.slurm());
-        List<SlurmCommand> out = new ArrayList<>();
-        work.removalUsers.forEach(u -> out.add(commands.removeUser(u, work.account)));
-        out.add(commands.removeAccounts(planner.removalsOf(work)));
-        return out;
+    public SlurmBatch<OrderWork> newLimits(Exchange exchange) {
+        return loads(exchange, "limits", "limit change");
     }
 
-    public void ownRemovalApplied(@Body SlurmResult result, @ExchangeProperty("work") OrderWork work) {
-        if (result.isTransient()) {
-            slurmAway(List.of(work), result);
-        } else if (result.jobsActive()) {
-            work.defer("jobs are still ending under " + work.account + "; removal retried next cycle");
-        } else if (!result.succeeded()) {
-            work.fail("SLURM: " + result.message());
+    private SlurmBatch<OrderWork> loads(Exchange exchange, String kind, String lines) {
+        OrderPlanner planner = exchange.getProperty("planner", OrderPlanner.class);
+        List<OrderWork> works = planner.works().stream().filter(w -> w.isReady() && !w.batch(kind).isEmpty()).toList();
+        if (works.isEmpty()) {
+            return SlurmBatch.none();
+        }
+        SlurmCommands commands = new SlurmCommands(exchange.getProperty("offering", OfferingConfig.class).slurm());
+        String cluster = exchange.getProperty("cluster", String.class);
+        LoadFile batch = planner.batch(kind);
+        LOG.info("applying {} {} line(s) in one sacctmgr load", batch.lines(), lines);
+        SlurmCommand all = commands.load(batch.cluster(cluster));
+        LOG.debug("load file:\n{}", all.stdin());
+        return SlurmBatch.of(lines + " load", works).batch(all).whenSlurmAway(OrderSteps::slurmAway)
+                .eachItem(w -> List.of(commands.load(w.batch(kind).cluster(cluster))), OrderSteps::loaded);
+    }
+
+    private static void loaded(OrderWork w, SlurmResult r) {
+        if (r.isTransient()) {
+            slurmAway(w, r);
+        } else if (!r.succeeded()) {
+            w.fail("SLURM: " + r.message());
+        }
+    }
+
+    /** SLURM unreachable or timed out (SlurmErrors): the order is left for the next cycle, never erred for it. */
+    private static void slurmAway(OrderWork w, SlurmResult r) {
+        w.defer("SLURM unavailable: " + r.message());
+    }
+
+    /**
+     * Terminated accounts in one removal. If SLURM refuses it, each order alone: each user's association, then the
+     * accounts. SLURM 22.05 refuses to remove an account (or several associations in one command) while it is a
+     * user's DefaultAccount — which it is for every member under policy {@code individual} — but removes a default
+     * association on its own (examples/slurm-sandbox/FINDINGS.md §8, §18).
+     */
+    public SlurmBatch<OrderWork> removals(@ExchangeProperty("planner") OrderPlanner planner, @ExchangeProperty("offering") OfferingConfig o) {
+        SlurmCommands commands = new SlurmCommands(o.slurm());
+        List<OrderWork> works = planner.works().stream().filter(w -> w.isReady() && !w.removals.isEmpty()).toList();
+        if (works.isEmpty()) {
+            return SlurmBatch.none();
+        }
+        return SlurmBatch.of("account removal", works).batch(commands.removeAccounts(planner.removals()))
+                .whenSlurmAway(OrderSteps::slurmAway)
+                .eachItem(w -> ownRemovals(w, commands, planner), OrderSteps::removed);
+    }
+
+    /** One order's removal alone: each user's association, then its account (and the project the cycle empties). */
+    private static List<SlurmCommand> ownRemovals(OrderWork w, SlurmCommands commands, OrderPlanner planner) {
+        List<SlurmCommand> own = new ArrayList<>();
+        w.removalUsers.forEach(u -> own.add(commands.removeUser(u, w.account)));
+        own.add(commands.removeAccounts(planner.removalsOf(w)));
+        return own;
+    }
+
+    private static void removed(OrderWork w, SlurmResult r) {
+        if (!w.isReady()) {
+            return; // an earlier command of this order already decided it
+        }
+        if (r.isTransient()) {
+            slurmAway(w, r);
+        } else if (r.jobsActive()) {
+            w.defer("jobs are still ending under " + w.account + "; removal retried next cycle");
+        } else if (!r.succeeded()) {
+            w.fail("SLURM: " + r.message());
         }
     }
 
@@ -264,55 +234,53 @@ public final class OrderSteps {
     }
 
     /**
-     * The orders whose part the read does not show: each is applied again alone, so its error is SLURM's own
-     * message. When the read itself fails the orders wait: the next cycle plans against SLURM as it is.
+     * The orders whose part the read does not show, applied again alone (no batch command), so that an order's
+     * error is SLURM's own message. When the read itself fails the orders wait: the next cycle plans against
+     * SLURM as it is.
      */
-    public List<OrderWork> unverified(@Body SlurmResult read, @ExchangeProperty("planner") OrderPlanner planner) {
+    public SlurmBatch<OrderWork> unverified(@Body SlurmResult read, @ExchangeProperty("planner") OrderPlanner planner, Exchange exchange) {
         List<OrderWork> written = planner.works().stream().filter(w -> w.isReady() && w.writes()).toList();
         if (!read.succeeded()) {
-            slurmAway(written, read);
-            return List.of();
+            LOG.warn("the verifying read failed ({}); {} order(s) left for the next cycle", read.message(), written.size());
+            written.forEach(w -> slurmAway(w, read));
+            return SlurmBatch.none();
         }
         AssociationSnapshot now = AssociationSnapshot.parse(read.stdout(), "");
-        List<OrderWork> out = new ArrayList<>();
+        List<OrderWork> missing = new ArrayList<>();
         for (OrderWork w : written) {
             List<String> gaps = OrderVerifier.missing(w, now);
             if (!gaps.isEmpty()) {
                 LOG.warn("{}: SLURM does not show {}; applying it again alone", w, String.join("; ", gaps));
-                out.add(w);
+                missing.add(w);
             }
         }
-        return out;
+        if (missing.isEmpty()) {
+            return SlurmBatch.none();
+        }
+        SlurmCommands commands = new SlurmCommands(exchange.getProperty("offering", OfferingConfig.class).slurm());
+        String cluster = exchange.getProperty("cluster", String.class);
+        return SlurmBatch.of("verified retry", missing).eachItem(w -> {
+            List<SlurmCommand> own = new ArrayList<>();
+            if (!w.changes.isEmpty()) {
+                own.add(commands.load(w.changes.cluster(cluster)));
+            }
+            if (!w.limitChanges.isEmpty()) {
+                own.add(commands.load(w.limitChanges.cluster(cluster)));
+            }
+            if (!w.removals.isEmpty()) {
+                own.addAll(ownRemovals(w, commands, planner));
+            }
+            return own;
+        }, OrderSteps::retried);
     }
 
-    /** The order's own writes: its loads, then its removal (each user's association alone, then the accounts). */
-    public List<SlurmCommand> retryCommands(@ExchangeProperty("work") OrderWork work, @ExchangeProperty("offering") OfferingConfig o,
-                                            @ExchangeProperty("planner") OrderPlanner planner, Exchange exchange) {
-        List<SlurmCommand> out = new ArrayList<>();
-        if (!work.changes.isEmpty()) {
-            out.add(load(exchange, work.changes));
+    private static void retried(OrderWork w, SlurmResult r) {
+        if (!w.isReady()) {
+            return;
         }
-        if (!work.limitChanges.isEmpty()) {
-            out.add(load(exchange, work.limitChanges));
-        }
-        if (!work.removals.isEmpty()) {
-            out.addAll(ownRemovalCommands(work, o, planner));
-        }
-        return out;
-    }
-
-    public void retryApplied(@Body SlurmResult result, @ExchangeProperty("work") OrderWork work) {
-        if (!work.isReady()) {
-            return; // an earlier command of this order already decided it
-        }
-        if (result.isTransient()) {
-            slurmAway(List.of(work), result);
-        } else if (result.jobsActive()) {
-            work.defer("jobs are still ending under " + work.account + "; removal retried next cycle");
-        } else if (!result.succeeded()) {
-            work.fail("SLURM: " + result.message());
-        } else {
-            work.retried = true;
+        removed(w, r);
+        if (w.isReady()) {
+            w.retried = true;
         }
     }
 
@@ -324,7 +292,7 @@ public final class OrderSteps {
     public void reverified(@Body SlurmResult read, @ExchangeProperty("planner") OrderPlanner planner) {
         List<OrderWork> retried = planner.works().stream().filter(w -> w.isReady() && w.retried).toList();
         if (!read.succeeded()) {
-            slurmAway(retried, read);
+            retried.forEach(w -> slurmAway(w, read));
             return;
         }
         AssociationSnapshot now = AssociationSnapshot.parse(read.stdout(), "");
@@ -336,8 +304,8 @@ public final class OrderSteps {
         }
     }
 
-    /** After the writes: every order still ready is done. */
-    public List<OrderWork> works(@ExchangeProperty("planner") OrderPlanner planner, @ExchangeProperty("offering") OfferingConfig o) {
+    /** After the writes and their verification: every order that nothing failed or deferred is done. */
+    public List<OrderWork> markReadyOrdersDone(@ExchangeProperty("planner") OrderPlanner planner, @ExchangeProperty("offering") OfferingConfig o) {
         planner.warnUnconfigured();
         List<OrderWork> out = new ArrayList<>(planner.works());
         out.forEach(OrderWork::done);
@@ -346,11 +314,5 @@ public final class OrderSteps {
             out.stream().filter(w -> w.getOutcome() == OrderWork.Outcome.DONE).forEach(w -> homes.owe(o, w.changes.users()));
         }
         return out;
-    }
-
-    private SlurmCommand load(Exchange exchange, LoadFile file) {
-        OfferingConfig o = exchange.getProperty("offering", OfferingConfig.class);
-        file.cluster(exchange.getProperty("cluster", String.class));
-        return new SlurmCommands(o.slurm()).load(file);
     }
 }
