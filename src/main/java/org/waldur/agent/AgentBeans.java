@@ -103,15 +103,18 @@ public class AgentBeans implements CamelConfiguration {
         return new LinkPager();
     }
 
+    /** One record of owed home directories for both modes: members a Create adds get theirs too. */
+    private final HomeDirs homes = new HomeDirs();
+
     @BindToRegistry("orderSteps")
     public OrderSteps orderSteps() {
-        return new OrderSteps();
+        return new OrderSteps(homes);
     }
 
     /** With the home directories made or found, remembered for the life of the process (gh-15). */
     @BindToRegistry("membershipSteps")
     public MembershipSteps membershipSteps() {
-        return new MembershipSteps(new HomeDirs());
+        return new MembershipSteps(homes);
     }
 
     @BindToRegistry("membershipWrites")

@@ -35,7 +35,7 @@ public final class TresConverter {
         if (resourceLimits != null) {
             resourceLimits.forEach((type, value) -> {
                 if (components.containsKey(type) && value != null) {
-                    out.put(type, new BigDecimal(value.toString()).setScale(0, RoundingMode.HALF_UP).longValueExact());
+                    out.put(type, exact(type, new BigDecimal(value.toString()).setScale(0, RoundingMode.HALF_UP)));
                 }
             });
         }
@@ -61,7 +61,7 @@ public final class TresConverter {
                 if (c.isPrepaid() && prepaidMonths != null) {
                     v = v.multiply(BigDecimal.valueOf(prepaidMonths));
                 }
-                out.put(type, v.setScale(0, RoundingMode.HALF_UP).longValueExact());
+                out.put(type, exact(type, v.setScale(0, RoundingMode.HALF_UP)));
             }
         });
         return out;
@@ -103,6 +103,15 @@ public final class TresConverter {
             }
         });
         return out;
+    }
+
+    /** A whole amount that fits SLURM's 64-bit counts, or an error naming the component (never a bare "Overflow"). */
+    private static long exact(String type, BigDecimal amount) {
+        try {
+            return amount.longValueExact();
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("limit of component '" + type + "' is too large for SLURM: " + amount.toPlainString());
+        }
     }
 
     public Map<String, ComponentConfig> components() {

@@ -40,6 +40,9 @@ public final class OrderPlanner {
     private final Set<String> defaultAssociations = new LinkedHashSet<>();
     /** backend_id → uuid of every resource of the offering Waldur knows, in any state (terminated ones too). */
     private final Map<String, String> waldurNames = new LinkedHashMap<>();
+    private final Set<String> unconfigured = new java.util.TreeSet<>();
+    /** Customer and project accounts this cycle creates, by name: every order below one carries its line. */
+    private final Map<String, LoadFile.AccountLine> plannedParents = new LinkedHashMap<>();
 
     public OrderPlanner(OfferingConfig offering, AssociationSnapshot snapshot, Set<String> knownTres, Consumer<String> warn) {
         this.offering = offering;
@@ -64,7 +67,12 @@ public final class OrderPlanner {
         backendIdToResource.forEach((id, uuid) -> waldurNames.put(id.trim().toLowerCase(java.util.Locale.ROOT), uuid));
     }
 
-    /** Create and Restore: customer, project and allocation accounts, limits, and the team's associations. */
+    /**
+     * Create and Restore: customer, project and allocation accounts, limits, and the team's associations. Each
+     * order's own load carries every parent line it needs that SLURM lacks, even when another order of the cycle
+     * plans the same parent: the first order of a new project may be deferred or fail alone, and the others must
+     * not then point at a missing Parent (the batch writes a shared line once).
+     */
     public OrderWork create(Order order, Resource resource, List<TeamMember> team) {
         String customer = s.parentAccount() == null ? naming.customer(order) : null;
         String project = naming.project(order);
@@ -72,16 +80,13 @@ public final class OrderPlanner {
         String account = needsBackendId ? freeName(order, resource) : SlurmNames.account(resource.backendId().trim());
         LoadFile changes = new LoadFile();
         String projectParent = customer != null ? customer : s.parentAccount();
-        if (customer != null && !snapshot.exists(customer)) {
-            changes.account(customer, s.rootAccount(), order.customerName(), customer, null);
-            snapshot.planned(customer, s.rootAccount(), customer);
+        if (customer != null) {
+            parentLine(changes, customer, s.rootAccount(), order.customerName());
         }
-        if (!snapshot.exists(project)) {
-            changes.account(project, projectParent, order.projectName(), project, null);
-            snapshot.planned(project, projectParent, project);
-        }
-        Map<String, Long> waldurLimits = converter.waldurLimitsForCreate(resource.limits() != null && !resource.limits().isEmpty()
-                ? resource.limits() : order.limits());
+        parentLine(changes, project, projectParent, order.projectName());
+        Map<String, Number> asked = resource.limits() != null && !resource.limits().isEmpty() ? resource.limits() : order.limits();
+        noteUnconfigured(asked);
+        Map<String, Long> waldurLimits = converter.waldurLimitsForCreate(asked);
         Map<String, Long> slurmLimits = known(converter.toSlurm(waldurLimits, prepaidMonths(resource, resource.endDate())));
         AssociationSnapshot.Account existing = snapshot.get(account);
         if (existing == null) {
@@ -104,6 +109,38 @@ public final class OrderPlanner {
         return w;
     }
 
+    private void noteUnconfigured(Map<String, ? extends Number> limits) {
+        if (limits != null) {
+            limits.keySet().stream().filter(k -> !offering.components().containsKey(k)).forEach(unconfigured::add);
+        }
+    }
+
+    /**
+     * Once per cycle, after planning: the components Waldur's orders named that backend_components lacks (their
+     * limits are not set in SLURM), in one warning.
+     */
+    public void warnUnconfigured() {
+        if (!unconfigured.isEmpty()) {
+            warn.accept("component(s) " + String.join(", ", unconfigured) + " of Waldur's orders are not in "
+                    + "backend_components; their limits are not set in SLURM");
+            unconfigured.clear();
+        }
+    }
+
+    /** Adds the line of a customer or project account SLURM lacks; one line per account for the whole cycle. */
+    private void parentLine(LoadFile changes, String name, String parent, String description) {
+        LoadFile.AccountLine line = plannedParents.get(name);
+        if (line == null && snapshot.exists(name)) {
+            return;
+        }
+        if (line == null) {
+            line = new LoadFile.AccountLine(name, parent, description, name, Map.of());
+            plannedParents.put(name, line);
+            snapshot.planned(name, parent, name);
+        }
+        changes.account(line.name(), line.parent(), line.description(), line.organization(), null);
+    }
+
     /** Update: new limits for an existing allocation ({@code order.limits}, or the new plan's quotas). */
     public OrderWork update(Order order, Resource resource, Map<String, ? extends Number> newLimits) {
         if (!resource.hasBackendId()) {
@@ -114,6 +151,7 @@ public final class OrderPlanner {
         if (existing == null) {
             throw new IllegalStateException("SLURM account " + account + " does not exist; cannot update its limits");
         }
+        noteUnconfigured(newLimits);
         // a renewal moves the end date: the prepaid budget covers the new term (limits unchanged or not)
         Object renewedTo = order.attributes() == null ? null : order.attributes().get("new_end_date");
         Map<String, ? extends Number> limits = newLimits.isEmpty() && renewedTo != null && resource.limits() != null
@@ -146,11 +184,9 @@ public final class OrderPlanner {
             w.removals.add(account);
             w.removalUsers.addAll(existing.users());
             String project = naming.project(order);
-            snapshot.removed(account);
             boolean linked = project.equals(existing.parent) || project.equals(existing.organization);
-            if (linked && snapshot.exists(project) && snapshot.children(project).isEmpty() && !protectedAccount(project)) {
-                w.removals.add(project);
-                snapshot.removed(project);
+            if (linked && !protectedAccount(project)) {
+                w.emptiedProject = project; // removed only if nothing else of the cycle hangs below it (removals())
             }
         }
         works.add(w);
@@ -204,19 +240,44 @@ public final class OrderPlanner {
         return works.stream().filter(w -> w.isReady() && !w.removals.isEmpty()).map(w -> w.account).toList();
     }
 
-    /** Accounts to remove, allocations before the projects they hang from. */
+    /**
+     * Accounts to remove, allocations before the projects they hang from. A project goes only when, after the
+     * cycle, nothing hangs below it: every child is an allocation a ready Terminate removes — not an account a
+     * Create of this cycle adds (SLURM removes the whole sub-tree, the new allocation with it), nor one whose
+     * Terminate was deferred. Decided here, after every order is planned, so the order of orders cannot matter.
+     */
     public List<String> removals() {
         List<String> first = new ArrayList<>();
         List<String> then = new ArrayList<>();
         for (OrderWork w : works) {
             if (w.isReady()) {
-                for (int i = 0; i < w.removals.size(); i++) {
-                    (i == 0 ? first : then).add(w.removals.get(i));
+                first.addAll(w.removals);
+                String project = w.emptiedProject;
+                if (project != null && !then.contains(project) && emptiedByThisCycle(project)) {
+                    then.add(project);
                 }
             }
         }
         first.addAll(then);
         return first;
+    }
+
+    /** {@code w}'s own removals for the one-by-one path: its allocation, then its project when the cycle empties it. */
+    public List<String> removalsOf(OrderWork w) {
+        List<String> out = new ArrayList<>(w.removals);
+        if (w.emptiedProject != null && emptiedByThisCycle(w.emptiedProject)) {
+            out.add(w.emptiedProject);
+        }
+        return out;
+    }
+
+    private boolean emptiedByThisCycle(String project) {
+        if (!snapshot.exists(project)) {
+            return false;
+        }
+        Set<String> removed = new LinkedHashSet<>();
+        works.stream().filter(OrderWork::isReady).forEach(w -> removed.addAll(w.removals));
+        return removed.containsAll(snapshot.children(project));
     }
 
     private String freeName(Order order, Resource resource) {

@@ -6,6 +6,7 @@ import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.waldur.agent.config.OfferingConfig;
+import org.waldur.agent.membership.HomeDirs;
 import org.waldur.agent.slurm.AssociationSnapshot;
 import org.waldur.agent.slurm.LoadFile;
 import org.waldur.agent.slurm.SlurmCommand;
@@ -31,6 +32,11 @@ import java.util.Set;
  */
 public final class OrderSteps {
     private static final Logger LOG = LoggerFactory.getLogger("org.waldur.agent.orders");
+    private final HomeDirs homes;
+
+    public OrderSteps(HomeDirs homes) {
+        this.homes = homes;
+    }
 
     public void startPlan(Exchange exchange) {
         OfferingConfig offering = exchange.getProperty("offering", OfferingConfig.class);
@@ -210,14 +216,21 @@ public final class OrderSteps {
         LOG.info("applying {} {} line(s) in one sacctmgr load", batch.lines(), lines);
         SlurmCommand all = commands.load(batch.cluster(cluster));
         LOG.debug("load file:\n{}", all.stdin());
-        return SlurmBatch.of(lines + " load", works).batch(all)
+        return SlurmBatch.of(lines + " load", works).batch(all).whenSlurmAway(OrderSteps::slurmAway)
                 .eachItem(w -> List.of(commands.load(w.batch(kind).cluster(cluster))), OrderSteps::loaded);
     }
 
     private static void loaded(OrderWork w, SlurmResult r) {
-        if (!r.succeeded()) {
+        if (r.isTransient()) {
+            slurmAway(w, r);
+        } else if (!r.succeeded()) {
             w.fail("SLURM: " + r.message());
         }
+    }
+
+    /** SLURM unreachable or timed out (SlurmErrors): the order is left for the next cycle, never erred for it. */
+    private static void slurmAway(OrderWork w, SlurmResult r) {
+        w.defer("SLURM unavailable: " + r.message());
     }
 
     /**
@@ -233,26 +246,124 @@ public final class OrderSteps {
             return SlurmBatch.none();
         }
         return SlurmBatch.of("account removal", works).batch(commands.removeAccounts(planner.removals()))
-                .eachItem(w -> {
-                    List<SlurmCommand> own = new ArrayList<>();
-                    w.removalUsers.forEach(u -> own.add(commands.removeUser(u, w.account)));
-                    own.add(commands.removeAccounts(w.removals));
-                    return own;
-                }, OrderSteps::removed);
+                .whenSlurmAway(OrderSteps::slurmAway)
+                .eachItem(w -> ownRemovals(w, commands, planner), OrderSteps::removed);
+    }
+
+    /** One order's removal alone: each user's association, then its account (and the project the cycle empties). */
+    private static List<SlurmCommand> ownRemovals(OrderWork w, SlurmCommands commands, OrderPlanner planner) {
+        List<SlurmCommand> own = new ArrayList<>();
+        w.removalUsers.forEach(u -> own.add(commands.removeUser(u, w.account)));
+        own.add(commands.removeAccounts(planner.removalsOf(w)));
+        return own;
     }
 
     private static void removed(OrderWork w, SlurmResult r) {
-        if (r.jobsActive()) {
+        if (!w.isReady()) {
+            return; // an earlier command of this order already decided it
+        }
+        if (r.isTransient()) {
+            slurmAway(w, r);
+        } else if (r.jobsActive()) {
             w.defer("jobs are still ending under " + w.account + "; removal retried next cycle");
         } else if (!r.succeeded()) {
             w.fail("SLURM: " + r.message());
         }
     }
 
-    /** After the writes: every order that nothing failed or deferred is done; all of them, to be finished in Waldur. */
-    public List<OrderWork> markReadyOrdersDone(@ExchangeProperty("planner") OrderPlanner planner) {
+    // ---- verify, then report -------------------------------------------------------------------------------
+
+    /** Orders whose SLURM writes a fresh read must confirm (none in dry-run: nothing was written). */
+    public boolean hasWritten(@ExchangeProperty("planner") OrderPlanner planner, Exchange exchange) {
+        boolean dryRun = Boolean.parseBoolean(exchange.getContext().resolvePropertyPlaceholders("{{agent.dry-run}}"));
+        return !dryRun && planner.works().stream().anyMatch(w -> w.isReady() && w.writes());
+    }
+
+    /** One read of every association (one process), whatever the number of orders. */
+    public SlurmCommand verifyCommand(@ExchangeProperty("offering") OfferingConfig o) {
+        return new SlurmCommands(o.slurm()).associations();
+    }
+
+    /**
+     * The orders whose part the read does not show, applied again alone (no batch command), so that an order's
+     * error is SLURM's own message. When the read itself fails the orders wait: the next cycle plans against
+     * SLURM as it is.
+     */
+    public SlurmBatch<OrderWork> unverified(@Body SlurmResult read, @ExchangeProperty("planner") OrderPlanner planner, Exchange exchange) {
+        List<OrderWork> written = planner.works().stream().filter(w -> w.isReady() && w.writes()).toList();
+        if (!read.succeeded()) {
+            LOG.warn("the verifying read failed ({}); {} order(s) left for the next cycle", read.message(), written.size());
+            written.forEach(w -> slurmAway(w, read));
+            return SlurmBatch.none();
+        }
+        AssociationSnapshot now = AssociationSnapshot.parse(read.stdout(), "");
+        List<OrderWork> missing = new ArrayList<>();
+        for (OrderWork w : written) {
+            List<String> gaps = OrderVerifier.missing(w, now);
+            if (!gaps.isEmpty()) {
+                LOG.warn("{}: SLURM does not show {}; applying it again alone", w, String.join("; ", gaps));
+                missing.add(w);
+            }
+        }
+        if (missing.isEmpty()) {
+            return SlurmBatch.none();
+        }
+        SlurmCommands commands = new SlurmCommands(exchange.getProperty("offering", OfferingConfig.class).slurm());
+        String cluster = exchange.getProperty("cluster", String.class);
+        return SlurmBatch.of("verified retry", missing).eachItem(w -> {
+            List<SlurmCommand> own = new ArrayList<>();
+            if (!w.changes.isEmpty()) {
+                own.add(commands.load(w.changes.cluster(cluster)));
+            }
+            if (!w.limitChanges.isEmpty()) {
+                own.add(commands.load(w.limitChanges.cluster(cluster)));
+            }
+            if (!w.removals.isEmpty()) {
+                own.addAll(ownRemovals(w, commands, planner));
+            }
+            return own;
+        }, OrderSteps::retried);
+    }
+
+    private static void retried(OrderWork w, SlurmResult r) {
+        if (!w.isReady()) {
+            return;
+        }
+        removed(w, r);
+        if (w.isReady()) {
+            w.retried = true;
+        }
+    }
+
+    public boolean hasRetried(@ExchangeProperty("planner") OrderPlanner planner) {
+        return planner.works().stream().anyMatch(w -> w.isReady() && w.retried);
+    }
+
+    /** The second read, only after retries: what SLURM accepted but still does not show errs the order with it. */
+    public void reverified(@Body SlurmResult read, @ExchangeProperty("planner") OrderPlanner planner) {
+        List<OrderWork> retried = planner.works().stream().filter(w -> w.isReady() && w.retried).toList();
+        if (!read.succeeded()) {
+            retried.forEach(w -> slurmAway(w, read));
+            return;
+        }
+        AssociationSnapshot now = AssociationSnapshot.parse(read.stdout(), "");
+        for (OrderWork w : retried) {
+            List<String> gaps = OrderVerifier.missing(w, now);
+            if (!gaps.isEmpty()) {
+                w.fail("SLURM accepted the writes, but " + String.join("; ", gaps));
+            }
+        }
+    }
+
+    /** After the writes and their verification: every order that nothing failed or deferred is done. */
+    public List<OrderWork> markReadyOrdersDone(@ExchangeProperty("planner") OrderPlanner planner, @ExchangeProperty("offering") OfferingConfig o) {
+        planner.warnUnconfigured();
         List<OrderWork> out = new ArrayList<>(planner.works());
         out.forEach(OrderWork::done);
+        if (o.slurm().homedirCreation()) {
+            // the members a Create added are owed a home; the next home step (membership sync) makes it
+            out.stream().filter(w -> w.getOutcome() == OrderWork.Outcome.DONE).forEach(w -> homes.owe(o, w.changes.users()));
+        }
         return out;
     }
 }

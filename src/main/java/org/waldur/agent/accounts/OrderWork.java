@@ -33,7 +33,11 @@ public final class OrderWork {
     public final List<String> removals = new ArrayList<>();
     /** Users of the allocation being removed: the one-by-one path takes their associations away first. */
     public final List<String> removalUsers = new ArrayList<>();
+    /** The project a Terminate leaves without allocations, if the rest of the cycle agrees (OrderPlanner.removals). */
+    public String emptiedProject;
     public Map<String, Long> waldurLimits;
+    /** The verifying read did not show this order's part, so it was applied again alone (OrderSteps.retryApplied). */
+    boolean retried;
     private Outcome outcome = Outcome.READY;
     private String message = "";
 
@@ -68,6 +72,11 @@ public final class OrderWork {
     public void defer(String why) {
         outcome = Outcome.DEFERRED;
         message = why;
+    }
+
+    /** Whether the cycle writes anything to SLURM for this order (and so has something to verify). */
+    boolean writes() {
+        return !changes.isEmpty() || !limitChanges.isEmpty() || !removals.isEmpty();
     }
 
     public LoadFile batch(String kind) {

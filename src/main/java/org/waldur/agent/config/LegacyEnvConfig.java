@@ -74,7 +74,7 @@ public final class LegacyEnvConfig {
         if (!"native".equals(env.getOrDefault("SLURM_DEPLOYMENT_TYPE", "native"))
                 || !env.containsKey("SLURM_DEPLOYMENT_TYPE")) {
             warnings.add(SOURCE + ": SLURM_DEPLOYMENT_TYPE: " + (env.containsKey("SLURM_DEPLOYMENT_TYPE")
-                    ? "docker: every SLURM command runs through 'docker exec " + env.getOrDefault("SLURM_CONTAINER_NAME", "slurmctld") + "'"
+                    ? "docker: every SLURM command runs through 'docker exec -i " + env.getOrDefault("SLURM_CONTAINER_NAME", "slurmctld") + "'"
                     : "not set; using native (0.2.x defaulted to docker)"));
         }
         return new AgentConfig(SOURCE, List.copyOf(offerings), ZoneId.of("UTC"), 2, "INFO", true, minutes, List.copyOf(warnings), "", null);
@@ -116,7 +116,7 @@ public final class LegacyEnvConfig {
         String type = env.getOrDefault("SLURM_DEPLOYMENT_TYPE", "native").trim();
         List<String> prefix = switch (type) {
             case "native" -> List.of();
-            case "docker" -> List.of("docker", "exec", name(env, "SLURM_CONTAINER_NAME", "slurmctld", false));
+            case "docker" -> List.of("docker", "exec", "-i", name(env, "SLURM_CONTAINER_NAME", "slurmctld", false));
             default -> throw new ConfigException(SOURCE, "SLURM_DEPLOYMENT_TYPE", "must be native or docker, not '" + type + "'");
         };
         int maxLen;

@@ -146,7 +146,15 @@ public final class YamlConfigLoader {
                     + "membership sync skip this offering, as the reference agent does for STOMP offerings");
         }
         SlurmSettings slurm = slurmSettings(o.child("backend_settings"), warnings);
+        if (!o.has("backend_components")) {
+            // without components every Create would get no GrpTRESMins (unlimited): refuse to start instead
+            throw o.error("backend_components", "is required: the components (cpu, mem, gres/gpu, …) whose limits "
+                    + "and usage this offering maps to SLURM TRES");
+        }
         Map<String, ComponentConfig> components = components(o.child("backend_components"), false);
+        if (components.isEmpty()) {
+            throw o.error("backend_components", "must define at least one component");
+        }
         return new OfferingConfig(name, uuid, url, new Secret(token), o.bool("verify_ssl", true),
                 o.string("order_processing_backend", ""), o.string("membership_sync_backend", ""),
                 o.string("reporting_backend", ""), stomp, slurm, components, oidc);
@@ -200,7 +208,7 @@ public final class YamlConfigLoader {
         List<String> prefix = s.stringList("command_prefix");
         String deployment = s.string("deployment_type", "native");
         if (deployment.equals("docker")) {
-            prefix = List.of("docker", "exec", s.string("container_name", "slurmctld"));
+            prefix = List.of("docker", "exec", "-i", s.string("container_name", "slurmctld")); // -i: load reads its file from stdin
         } else if (!deployment.equals("native")) {
             throw s.error("deployment_type", "must be native or docker, not '" + deployment + "'");
         }
@@ -249,6 +257,9 @@ public final class YamlConfigLoader {
         return settings;
     }
 
+    /** The largest TRES amount SLURM stores (a signed 64-bit count, slurm.md §8). */
+    static final BigDecimal MAX_SLURM_AMOUNT = BigDecimal.valueOf(Long.MAX_VALUE);
+
     /** Components keyed by TRES type. {@code legacy}: era A TRES file, limits already in SLURM units. */
     static Map<String, ComponentConfig> components(Node c, boolean legacy) {
         Map<String, ComponentConfig> out = new LinkedHashMap<>();
@@ -267,6 +278,13 @@ public final class YamlConfigLoader {
             BigDecimal limit = n.decimal("limit", null);
             if (limit != null && (limit.signum() < 0 || limit.stripTrailingZeros().scale() > 0)) {
                 throw n.error("limit", "must be a whole, non-negative number");
+            }
+            if (limit != null && limit.multiply(factor).compareTo(MAX_SLURM_AMOUNT) > 0) {
+                throw n.error("limit", limit.toPlainString().length() > 30 ? "is too large: limit × unit_factor must not exceed " + MAX_SLURM_AMOUNT
+                        : limit.toPlainString() + " × unit_factor " + factor.toPlainString() + " exceeds " + MAX_SLURM_AMOUNT + ", the most SLURM can hold");
+            }
+            if (factor.compareTo(MAX_SLURM_AMOUNT) > 0) {
+                throw n.error("unit_factor", "is too large: must not exceed " + MAX_SLURM_AMOUNT);
             }
             for (String passThrough : List.of("description", "min_value", "max_value", "max_available_limit",
                     "default_limit", "limit_period", "article_code", "is_boolean", "is_prepaid", "min_prepaid_duration",

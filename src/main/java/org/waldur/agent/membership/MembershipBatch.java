@@ -28,15 +28,22 @@ public final class MembershipBatch {
     private final AssociationSnapshot snapshot;
     private final List<MembershipWork> works = Collections.synchronizedList(new ArrayList<>());
 
-    /** A stale (user, account) association of one resource. */
-    public record Stale(MembershipWork work, String user) {
+    /**
+     * A stale (user, account) association of one resource: its allocation account, or — policy {@code common} —
+     * the default_account association of a user leaving the offering's last allocation.
+     */
+    public record Stale(MembershipWork work, String user, String account) {
+        Stale(MembershipWork work, String user) {
+            this(work, user, work.account);
+        }
+
         public String getAccount() {
-            return work.account;
+            return account;
         }
     }
 
-    /** Accounts whose QoS must become {@code qos}. */
-    public record QosGroup(String qos, List<MembershipWork> works) {
+    /** Accounts whose QoS list must become {@code qos} (DefaultQOS: {@code target}). */
+    public record QosGroup(String qos, String target, List<MembershipWork> works) {
         public List<String> accounts() {
             return works.stream().map(w -> w.account).toList();
         }
@@ -62,14 +69,48 @@ public final class MembershipBatch {
 
     // ---- stale users --------------------------------------------------------------------------------------
 
+    /** Stale associations: allocations first, then (policy common) default_account ones, each after its user's last allocation. */
     public List<Stale> stale() {
         List<Stale> out = new ArrayList<>();
         for (MembershipWork w : works()) {
             w.stale.forEach(u -> out.add(new Stale(w, u)));
         }
+        out.addAll(leavingDefaultAccount(out));
         return out;
     }
 
+    /**
+     * Policy {@code common}: users this cycle removes from their last allocation of the offering (the snapshot
+     * holds only the offering's accounts and default_account) lose their default_account association too. Only
+     * users leaving in this cycle: a user an administrator put in default_account is never touched.
+     */
+    private List<Stale> leavingDefaultAccount(List<Stale> allocationStale) {
+        String d = s.defaultAccount();
+        AssociationSnapshot.Account common = d == null ? null : snapshot.get(d);
+        if (!"common".equals(s.defaultAccountPolicy()) || common == null) {
+            return List.of();
+        }
+        Set<String> removed = new java.util.HashSet<>();
+        allocationStale.forEach(p -> removed.add(p.account() + "|" + p.user()));
+        Set<String> staying = new java.util.HashSet<>();
+        for (MembershipWork w : works()) {
+            staying.addAll(w.add);
+        }
+        for (AssociationSnapshot.Account a : snapshot.accounts()) {
+            if (!a.name.equals(d)) {
+                a.users().stream().filter(u -> !removed.contains(a.name + "|" + u)).forEach(staying::add);
+            }
+        }
+        Map<String, Stale> out = new LinkedHashMap<>();
+        for (Stale p : allocationStale) {
+            if (!staying.contains(p.user()) && common.users().contains(p.user()) && !"root".equals(p.user())) {
+                out.putIfAbsent(p.user(), new Stale(p.work(), p.user(), d));
+            }
+        }
+        return List.copyOf(out.values());
+    }
+
+    /** Allocation accounts with stale users (whose jobs are cancelled first). */
     public Set<String> staleAccounts() {
         Set<String> out = new TreeSet<>();
         stale().forEach(p -> out.add(p.work().account));
@@ -83,7 +124,9 @@ public final class MembershipBatch {
     public Map<MembershipWork, List<String>> staleJobs(String squeueOutput) {
         Map<String, MembershipWork> byPair = new TreeMap<>();
         for (Stale p : stale()) {
-            byPair.put(p.work().account.toLowerCase() + "|" + p.user(), p.work());
+            if (p.account().equals(p.work().account)) {
+                byPair.put(p.work().account.toLowerCase() + "|" + p.user(), p.work());
+            }
         }
         Map<MembershipWork, List<String>> out = new LinkedHashMap<>();
         for (SlurmOutput.Job job : SlurmOutput.jobs(squeueOutput)) {
@@ -148,16 +191,19 @@ public final class MembershipBatch {
 
     // ---- QoS ----------------------------------------------------------------------------------------------
 
-    /** Accounts whose QoS must change, one group per distinct target (at most default, downscaled, paused). */
+    /**
+     * Accounts whose QoS must change, one group per distinct list (paused, downscaled, default — plus one per
+     * distinct set of QoS an administrator granted beside the default).
+     */
     public List<QosGroup> qosGroups() {
         Map<String, List<MembershipWork>> by = new TreeMap<>();
         for (MembershipWork w : works()) {
             if (w.isQosChange()) {
-                by.computeIfAbsent(w.qosTarget, k -> new ArrayList<>()).add(w);
+                by.computeIfAbsent(w.qosList() + "|" + w.qosTarget, k -> new ArrayList<>()).add(w);
             }
         }
         List<QosGroup> out = new ArrayList<>();
-        by.forEach((q, ws) -> out.add(new QosGroup(q, ws)));
+        by.forEach((key, ws) -> out.add(new QosGroup(ws.get(0).qosList(), ws.get(0).qosTarget, ws)));
         return out;
     }
 }

@@ -24,7 +24,12 @@ import java.util.stream.Collectors;
  *       Waldur still knows as offering users (upstream gh-13 left people who quit every project in place);</li>
  *   <li>{@code restrict_member_access}: everyone goes, nobody is added;</li>
  *   <li>QoS: {@code paused} → {@code qos_paused}, else {@code downscaled} → {@code qos_downscaled}, else
- *       {@code qos_default}; a missing setting is this resource's problem only.</li>
+ *       {@code qos_default}; a missing setting is this resource's problem only. What the agent owns: the three
+ *       configured QoS names. Paused or downscaled, the account's list is exactly that one QoS (any other would
+ *       let jobs escape the pause). Otherwise qos_default must be in the list and the other two must not;
+ *       a QoS an administrator granted beside it ({@code qos=high,normal}) stays.</li>
+ *   <li>A SLURM user whose name is not safe for a command is reported and left in place, never removed by a
+ *       command built from it.</li>
  * </ul>
  * No Camel, no I/O: the routes run what it decides.
  */
@@ -55,7 +60,15 @@ public final class MembershipPlanner {
         if (a == null) {
             return w;
         }
-        Set<String> present = new TreeSet<>(a.users());
+        Set<String> present = new TreeSet<>();
+        for (String u : a.users()) {
+            if (SlurmNames.isUser(u)) {
+                present.add(u);
+            } else {
+                log.accept(w + ": SLURM user '" + u + "' in " + account + " is not a safe SLURM user name ("
+                        + SlurmNames.USER.pattern() + "); left in place, remove it by hand if it should go");
+            }
+        }
         Set<String> wanted = r.restrictMemberAccess() ? Set.of() : wanted(r, team, w);
         for (String u : new TreeSet<>(wanted)) {
             (present.contains(u) ? w.existing : w.add).add(u);
@@ -124,13 +137,37 @@ public final class MembershipPlanner {
             w.problem("the resource is " + key + " is not configured; the QoS of " + w.account + " was not changed");
         } else {
             w.qosTarget = target;
+            w.qosList = qosList(w.qos, target, !r.paused() && !r.downscaled());
         }
     }
 
-    /** A QoS list from SLURM ({@code normal} or {@code high,normal}) equals exactly one wanted QoS. */
+    /**
+     * The account's QoS list the agent wants: exactly {@code target} when paused or downscaled; otherwise the
+     * current list without the QoS the agent manages, plus {@code target} (sorted, comma-separated).
+     */
+    String qosList(String current, String target, boolean keepOthers) {
+        Set<String> out = new TreeSet<>();
+        if (keepOthers) {
+            Set<String> managed = new TreeSet<>();
+            for (String q : new String[]{s.qosDefault(), s.qosDownscaled(), s.qosPaused()}) {
+                if (q != null && !q.isBlank()) {
+                    managed.add(q.toLowerCase());
+                }
+            }
+            out.addAll(qosSet(current));
+            out.removeAll(managed);
+        }
+        out.add(target.toLowerCase());
+        return String.join(",", out);
+    }
+
+    private static Set<String> qosSet(String list) {
+        return Arrays.stream(list == null ? new String[0] : list.split(","))
+                .map(String::trim).filter(q -> !q.isEmpty()).map(String::toLowerCase).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /** Two QoS lists ({@code normal}, {@code high,normal}) hold the same QoS, whatever the order and case. */
     static boolean sameQos(String current, String target) {
-        Set<String> now = Arrays.stream(current == null ? new String[0] : current.split(","))
-                .map(String::trim).filter(q -> !q.isEmpty()).map(String::toLowerCase).collect(Collectors.toSet());
-        return now.equals(Set.of(target.toLowerCase()));
+        return qosSet(current).equals(qosSet(target));
     }
 }

@@ -126,15 +126,17 @@ public final class MembershipSteps {
             LOG.warn("{}: SLURM account {} does not exist; membership, QoS and home directories not synced "
                     + "(recreate it, or correct the resource's backend_id in Waldur)", w, w.account);
         } else if (!w.add.isEmpty() || !w.stale.isEmpty() || w.isQosChange()) {
-            LOG.info("{}: add {}, remove {}{}", w, w.add, w.stale, w.isQosChange() ? ", QoS " + w.qos + " -> " + w.qosTarget : "");
+            LOG.info("{}: add {}, remove {}{}", w, w.add, w.stale, w.isQosChange() ? ", QoS " + w.qos + " -> " + w.qosList() : "");
         }
     }
 
     // ---- one resource: finishing in Waldur -----------------------------------------------------------------
 
     /** After the batched writes: every planned resource, to be finished one by one. */
-    public List<MembershipWork> works(@ExchangeProperty("batch") MembershipBatch batch) {
-        return batch.works();
+    public List<MembershipWork> works(@ExchangeProperty("batch") MembershipBatch batch, @ExchangeProperty("tally") Tally tally) {
+        List<MembershipWork> out = batch.works().stream().filter(w -> !w.isLeft()).toList();
+        tally.left.addAndGet(batch.works().size() - out.size()); // SLURM was away for them: nothing reported
+        return out;
     }
 
     /** Users who need a home directory now (empty when the offering does not manage home directories). */

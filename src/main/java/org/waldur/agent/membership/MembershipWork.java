@@ -25,6 +25,8 @@ public final class MembershipWork {
     String defaultAccount;
     List<String> partitions = List.of();
     String qosTarget;
+    /** The whole QoS list the account must have ({@link MembershipPlanner}: what the agent owns). */
+    String qosList;
     String qos = "";
     private final List<String> problems = new ArrayList<>();
     private boolean left;
@@ -77,7 +79,11 @@ public final class MembershipWork {
 
     /** The account's QoS must change: a target is known and differs from what SLURM has. */
     public boolean isQosChange() {
-        return qosTarget != null && !MembershipPlanner.sameQos(qos, qosTarget);
+        return qosTarget != null && !MembershipPlanner.sameQos(qos, qosList());
+    }
+
+    String qosList() {
+        return qosList != null ? qosList : qosTarget;
     }
 
     /** Waldur's {@code backend_metadata.qos} differs from the account's QoS as it is now. */

@@ -91,15 +91,17 @@ public final class MembershipWrites {
                                                          @ExchangeProperty("tally") MembershipSteps.Tally tally) {
         SlurmCommands commands = new SlurmCommands(o.slurm());
         return SlurmBatch.of("removing stale associations", batch.stale())
-                .eachItem(s -> List.of(commands.removeUser(s.user(), s.work().account)), (s, r) -> removed(s, r, tally));
+                .eachItem(s -> List.of(commands.removeUser(s.user(), s.account())), (s, r) -> removed(s, r, tally));
     }
 
     private static void removed(MembershipBatch.Stale s, SlurmResult r, MembershipSteps.Tally tally) {
         MembershipWork w = s.work();
-        if (r.jobsActive()) {
+        if (r.isTransient()) {
+            slurmAway(w, r);
+        } else if (r.jobsActive()) {
             LOG.warn("{}: jobs of {} are still ending; the removal is retried next cycle", w, s.user());
         } else if (!r.succeeded()) {
-            w.problem("removing " + s.user() + " from " + w.account + ": " + r.message());
+            w.problem("removing " + s.user() + " from " + s.account() + ": " + r.message());
         } else {
             tally.removed.incrementAndGet();
         }
@@ -127,6 +129,7 @@ public final class MembershipWrites {
         SlurmCommands commands = new SlurmCommands(o.slurm());
         SlurmBatch<MembershipWork> adds = SlurmBatch.of("association load", batch.adding())
                 .onBatchSuccess(w -> added(w, tally))
+                .whenSlurmAway(MembershipWrites::slurmAway)
                 .eachItem(w -> List.of(batch.perAccountAdds()
                                 ? commands.addUsers(w.add, w.account, w.defaultAccount, w.partitions)
                                 : commands.load(MembershipBatch.load(w).cluster(cluster))),
@@ -143,6 +146,8 @@ public final class MembershipWrites {
     private static void added(MembershipWork w, SlurmResult r, MembershipSteps.Tally tally) {
         if (r.succeeded()) {
             added(w, tally);
+        } else if (r.isTransient()) {
+            slurmAway(w, r);
         } else {
             w.problem("adding " + String.join(",", w.add) + " to " + w.account + ": " + r.message());
         }
@@ -165,11 +170,12 @@ public final class MembershipWrites {
         for (MembershipBatch.QosGroup g : batch.qosGroups()) {
             SlurmBatch<MembershipWork> group = SlurmBatch.of("setting QoS " + g.qos() + " on " + g.accounts(), g.works())
                     .succeededWhen(r -> r.succeeded() && !SlurmOutput.qosIgnored(r))
-                    .onBatchSuccess(w -> w.qos = w.qosTarget)
-                    .eachItem(w -> List.of(commands.setQos(w.account, w.qosTarget)), MembershipWrites::qosApplied);
+                    .onBatchSuccess(w -> w.qos = w.qosList())
+                    .whenSlurmAway(MembershipWrites::slurmAway)
+                    .eachItem(w -> List.of(commands.setQos(List.of(w.account), w.qosList(), w.qosTarget)), MembershipWrites::qosApplied);
             if (g.works().size() > 1) {
                 LOG.info("setting QoS {} on {} account(s) in one sacctmgr call", g.qos(), g.works().size());
-                group.batch(commands.setQos(g.accounts(), g.qos()));
+                group.batch(commands.setQos(g.accounts(), g.qos(), g.target()));
             }
             out.add(group);
         }
@@ -177,13 +183,23 @@ public final class MembershipWrites {
     }
 
     private static void qosApplied(MembershipWork w, SlurmResult r) {
-        if (SlurmOutput.qosIgnored(r)) {
+        if (r.isTransient()) {
+            slurmAway(w, r);
+        } else if (SlurmOutput.qosIgnored(r)) {
             w.problem("SLURM left the QoS of " + w.account + " unchanged: its associations have a default QoS outside "
                     + w.qosTarget + " (" + r.message() + ")");
         } else if (r.succeeded()) {
-            w.qos = w.qosTarget;
+            w.qos = w.qosList();
         } else {
             w.problem("setting QoS " + w.qosTarget + " on " + w.account + ": " + r.message());
         }
+    }
+
+    /** SLURM unreachable or timed out: the resource is left as it is for the next cycle, never erred for it. */
+    private static void slurmAway(MembershipWork w, SlurmResult r) {
+        if (!w.isLeft()) {
+            LOG.warn("{}: SLURM is unavailable ({}); left for the next cycle", w, r.message());
+        }
+        w.leave();
     }
 }

@@ -53,6 +53,23 @@ public final class LoadFile {
         other.defaultAccounts.forEach(defaultAccounts::putIfAbsent);
     }
 
+    /** The account lines, by name. */
+    public Map<String, AccountLine> accounts() {
+        return java.util.Collections.unmodifiableMap(accounts);
+    }
+
+    /** Users by the account they get an association with. */
+    public Map<String, Set<String>> associations() {
+        return java.util.Collections.unmodifiableMap(users);
+    }
+
+    /** Every user this file gives an association. */
+    public Set<String> users() {
+        Set<String> out = new LinkedHashSet<>();
+        users.values().forEach(out::addAll);
+        return out;
+    }
+
     public boolean isEmpty() {
         return accounts.isEmpty() && users.isEmpty();
     }
@@ -76,7 +93,9 @@ public final class LoadFile {
                     .append(":Description='").append(a.description()).append("'")
                     .append(":Organization='").append(a.organization()).append("'");
             if (!a.grpTresMins().isEmpty()) {
-                line.append(":GrpTRESMins=").append(TresString.format(a.grpTresMins()));
+                // quoted: a TRES name may hold ':' (gres/gpu:a100), the field separator; SLURM reads a quoted
+                // value whole (examples/slurm-sandbox/FINDINGS.md, "sacctmgr load")
+                line.append(":GrpTRESMins='").append(TresString.format(a.grpTresMins())).append("'");
             }
             blocks.get(a.parent()).add(line.toString());
         }

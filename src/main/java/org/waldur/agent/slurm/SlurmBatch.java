@@ -35,6 +35,7 @@ public final class SlurmBatch<T> {
     private Function<T, List<SlurmCommand>> itemCommands = item -> List.of();
     private BiConsumer<T, SlurmResult> itemApplied = (item, r) -> { };
     private boolean hasItemCommands;
+    private BiConsumer<T, SlurmResult> onSlurmAway = (item, r) -> { };
 
     private SlurmBatch(String what, List<T> items) {
         this.what = what;
@@ -77,6 +78,15 @@ public final class SlurmBatch<T> {
         return this;
     }
 
+    /**
+     * Told of each item when the batch failed because SLURM was unreachable or timed out ({@link SlurmErrors}):
+     * the items wait for the next cycle, with no one-by-one retries against an absent SLURM.
+     */
+    public SlurmBatch<T> whenSlurmAway(BiConsumer<T, SlurmResult> action) {
+        this.onSlurmAway = action;
+        return this;
+    }
+
     /** The batch command, or null when there is none to run. */
     public SlurmCommand command() {
         return items.isEmpty() ? null : command;
@@ -93,6 +103,11 @@ public final class SlurmBatch<T> {
         if (batchResult != null) {
             if (succeeded.test(batchResult)) {
                 items.forEach(onBatchSuccess);
+                return List.of();
+            }
+            if (batchResult.isTransient()) {
+                LOG.warn("{}: SLURM is unavailable ({}); {} item(s) left for the next cycle", what, batchResult.message(), items.size());
+                items.forEach(item -> onSlurmAway.accept(item, batchResult));
                 return List.of();
             }
             if (!hasItemCommands) {

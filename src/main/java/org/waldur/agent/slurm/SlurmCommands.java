@@ -168,7 +168,13 @@ public final class SlurmCommands {
 
     /** {@link #setQos(String, String)} for several accounts in one process ({@code where name=a,b,c}). */
     public SlurmCommand setQos(Collection<String> accounts, String qos) {
-        return modifyAccounts(accounts(accounts), "qos=" + SlurmNames.account(qos), "defaultqos=" + qos);
+        return setQos(accounts, qos, qos);
+    }
+
+    /** The accounts' QoS list becomes {@code qosList} ({@code high,normal}) with DefaultQOS {@code defaultQos}. */
+    public SlurmCommand setQos(Collection<String> accounts, String qosList, String defaultQos) {
+        String list = String.join(",", java.util.Arrays.stream(qosList.split(",")).map(SlurmNames::account).toList());
+        return modifyAccounts(accounts(accounts), "qos=" + list, "defaultqos=" + SlurmNames.account(defaultQos));
     }
 
     /** Policy {@code common}: the users' association with {@code default_account}, in one process. */

@@ -59,7 +59,7 @@ public final class SlurmExec {
         Integer exit = m.getHeader("CamelExecExitValue", Integer.class);
         String stderr = m.getHeader("CamelExecStderr", String.class);
         String stdout = cmd.streamedOutput() ? "" : m.getBody(String.class);
-        SlurmResult r = SlurmResult.of(exit == null ? -1 : exit, stdout, stderr);
+        SlurmResult r = SlurmResult.of(cmd, exit == null ? -1 : exit, stdout, stderr);
         if (r.status() == SlurmResult.Status.FAILED) {
             LOG.warn("SLURM command failed (exit {}): {}: {}", r.exitCode(), cmd, r.message());
         }

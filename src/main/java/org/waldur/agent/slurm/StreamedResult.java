@@ -10,6 +10,11 @@ import java.io.InputStream;
  */
 public record StreamedResult(SlurmResult result, InputStream stdout) implements AutoCloseable {
 
+    /** SLURM unreachable or timed out ({@link SlurmResult#isTransient()}). */
+    public boolean isTransient() {
+        return result.isTransient();
+    }
+
     @Override
     public void close() throws IOException {
         stdout.close();

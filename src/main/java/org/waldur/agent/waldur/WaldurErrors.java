@@ -27,6 +27,10 @@ public final class WaldurErrors {
         if (isTransient(t)) {
             return new Failure(true, describe(t));
         }
+        if (transitionAlreadyHappened(t)) {
+            // a lost response: the first attempt was applied; the next cycle reads where the item stands
+            return new Failure(true, describe(t) + " (already applied; taken up again next cycle)");
+        }
         if (t instanceof HttpOperationFailedException || t.getCause() instanceof HttpOperationFailedException) {
             return new Failure(false, describe(t));
         }
@@ -43,6 +47,21 @@ public final class WaldurErrors {
             }
             if (c instanceof IOException || c instanceof TimeoutException) {
                 return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Waldur refused a state transition because the object is no longer in the state it requires — 409 (or 400)
+     * "Valid states for operation: …". After a lost response and a retry this is the normal answer: the first
+     * attempt was applied. Never a reason to err an order; the next cycle reads where it stands.
+     */
+    public static boolean transitionAlreadyHappened(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof HttpOperationFailedException h) {
+                String body = h.getResponseBody() == null ? "" : h.getResponseBody();
+                return (h.getStatusCode() == 409 || h.getStatusCode() == 400) && body.contains("Valid states for operation");
             }
         }
         return false;

@@ -59,8 +59,8 @@ class OrderProcessRouteTest extends AgentRouteTestSupport {
             assertEquals("done", waldur.order(o).get("state"));
         }
         assertEquals(50 + 2, slurm.accounts.size() - 1, "50 allocations, customer, project (+ root)");
-        // 3 reads (tres, associations, organizations) + 1 load, whatever the number of orders
-        assertEquals(4, slurm.total(), () -> "SLURM calls: " + slurm.calls);
+        // 3 reads (tres, associations, organizations) + 1 load + 1 verifying read, whatever the number of orders
+        assertEquals(5, slurm.total(), () -> "SLURM calls: " + slurm.calls);
         assertEquals(1, slurm.count("sacctmgr", "load"));
         waldur.assertNoViolations();
     }

@@ -133,7 +133,7 @@ class ConfigLoaderTest {
         OfferingConfig o = c.offerings().get(0);
         assertTrue(o.slurm().legacyNaming());
         assertEquals(20, o.slurm().allocationNameMaxLen());
-        assertEquals(List.of("docker", "exec", "slurmctld"), o.slurm().commandPrefix());
+        assertEquals(List.of("docker", "exec", "-i", "slurmctld"), o.slurm().commandPrefix());
         assertEquals("waldur", o.slurm().defaultAccount());
         assertFalse(o.verifySsl());
         assertEquals(BigDecimal.ONE, o.components().get("cpu").unitFactor(), "era A limits are raw SLURM units");

@@ -464,6 +464,14 @@ public final class FakeWaldur implements AutoCloseable {
         faults.failMatching(method, pathRegex, status, times);
     }
 
+    /**
+     * A lost response: matching requests are applied (state changes, recorded), then the connection is closed
+     * without an answer, {@code times} times ({@code times < 0}: until cleared) — the client sees an I/O error.
+     */
+    public void dropAfterApplying(String method, String pathRegex, int times) {
+        faults.dropAfterApplying(method, pathRegex, times);
+    }
+
     public void delayMatching(String method, String pathRegex, long millis) {
         faults.delayMatching(method, pathRegex, millis);
     }

@@ -397,4 +397,17 @@ class FakeWaldurTest {
         assertEquals(1, json(dump).get("resources").size());
         assertTrue(fake.requests().isEmpty());
     }
+
+    @Test
+    void aLostResponseIsAppliedThenTheConnectionDrops() throws Exception {
+        String r = fake.addResource(offering, project, "lost", "lost", "Creating", null, limits(1, 2, 3));
+        String o = fake.addOrder(offering, r, "Create", "pending-provider", limits(1, 2, 3));
+        fake.dropAfterApplying("POST", ".*/approve_by_provider/", 1);
+
+        assertThrows(IOException.class, () -> call("POST", "marketplace-orders/" + o + "/approve_by_provider/", "{}"));
+        assertEquals("executing", fake.order(o).get("state"), "applied although the client got no answer");
+        HttpResponse<String> retry = call("POST", "marketplace-orders/" + o + "/approve_by_provider/", "{}");
+        assertEquals(409, retry.statusCode(), "the retry finds the transition done");
+        assertEquals("Valid states for operation: pending-provider.", json(retry).get("detail").asText());
+    }
 }

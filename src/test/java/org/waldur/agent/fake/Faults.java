@@ -31,6 +31,7 @@ final class Faults {
     private int failNextStatus;
     private final List<Rule> failures = new ArrayList<>();
     private final List<Rule> delays = new ArrayList<>();
+    private final List<Rule> drops = new ArrayList<>();
     private volatile boolean down;
 
     synchronized void failNext(int times, int status) {
@@ -42,6 +43,25 @@ final class Faults {
         failures.add(new Rule(method, pathRegex, status, times, 0));
     }
 
+    /** Matching requests are applied, then the connection is closed with no response ({@code times < 0}: until cleared). */
+    synchronized void dropAfterApplying(String method, String pathRegex, int times) {
+        drops.add(new Rule(method, pathRegex, 0, times, 0));
+    }
+
+    /** Whether this request's response is to be lost (consuming one use). */
+    synchronized boolean takeDrop(String method, String path) {
+        for (Iterator<Rule> it = drops.iterator(); it.hasNext(); ) {
+            Rule r = it.next();
+            if (r.remaining != 0 && r.matches(method, path)) {
+                if (r.remaining > 0 && --r.remaining == 0) {
+                    it.remove();
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
     synchronized void delayMatching(String method, String pathRegex, long millis) {
         delays.add(new Rule(method, pathRegex, 0, -1, millis));
     }
@@ -50,6 +70,7 @@ final class Faults {
         failNextTimes = 0;
         failures.clear();
         delays.clear();
+        drops.clear();
     }
 
     void setDown(boolean value) {

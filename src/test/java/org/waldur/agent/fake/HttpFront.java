@@ -60,6 +60,10 @@ final class HttpFront implements HttpHandler {
                 resp = new ApiResponse(500, Map.of("detail", "Fake Waldur internal error: " + e));
             }
             entry.status = resp.status;
+            if (resp.status < 400 && faults.takeDrop(method, path)) {
+                entry.status = -1; // applied; the response is lost: closing before the headers drops the connection
+                return;
+            }
             write(ex, method, resp);
         }
     }

@@ -218,9 +218,12 @@ class OrderProcessIT extends ItSupport {
         Path bin = Files.createDirectories(work.resolve("docker-bin"));
         Path dockerLog = work.resolve("docker.log");
         Path docker = bin.resolve("docker");
-        // stand-in: record argv, drop "exec <container>", run the rest locally
+        // stand-in: record argv, drop "exec [-i] <container>", run the rest locally — and, as Docker does, give
+        // the command an empty stdin unless -i asks to pass it on (sacctmgr load reads its file from stdin)
         Files.writeString(docker, "#!/bin/bash\necho \"docker $*\" >> '" + dockerLog + "'\n"
-                + "[ \"$1\" = exec ] || exit 2\nshift 2\nexec \"$@\"\n");
+                + "[ \"$1\" = exec ] || exit 2\nshift\n"
+                + "if [ \"$1\" = -i ]; then shift 2; exec \"$@\"; fi\n"
+                + "shift\nexec \"$@\" </dev/null\n");
         Files.setPosixFilePermissions(docker, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path config = config("/usr/bin", "      deployment_type: docker\n      container_name: slurmctld\n");
         String project = waldur.addProject(waldur.addCustomer("University", "uni"), "Climate", "climate");
@@ -237,7 +240,7 @@ class OrderProcessIT extends ItSupport {
         List<String> calls = RealSlurm.logLines(dockerLog);
         assertTrue(calls.size() >= 4, "snapshot reads and the load: " + calls);
         for (String call : calls) {
-            assertTrue(call.startsWith("docker exec slurmctld /usr/bin/"), call);
+            assertTrue(call.startsWith("docker exec -i slurmctld /usr/bin/"), call);
         }
     }
 

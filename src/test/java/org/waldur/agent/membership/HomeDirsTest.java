@@ -37,4 +37,25 @@ class HomeDirsTest {
         h.created(o, "bob");
         assertEquals(List.of("dave"), h.needed(o, List.of("dave"), List.of("alice", "bob")), "dave failed: tried again");
     }
+
+    @Test
+    void aHomeThatFailedIsRetriedNextCycleWhenTheUserIsNoLongerNew() {
+        HomeDirs h = new HomeDirs(p -> false);
+        OfferingConfig o = offering(null);
+        assertEquals(List.of("dave"), h.needed(o, List.of("dave"), List.of()));
+        // mkhomedir_helper failed: next cycle dave is an existing member, and still owed a home
+        assertEquals(List.of("dave"), h.needed(o, List.of(), List.of("dave")));
+        h.created(o, "dave");
+        assertEquals(List.of(), h.needed(o, List.of(), List.of("dave")));
+    }
+
+    @Test
+    void membersAddedByOrderProcessingAreOwedAHomeToo() {
+        HomeDirs h = new HomeDirs(p -> false);
+        OfferingConfig o = offering(null);
+        h.owe(o, List.of("erin", "frank"));
+        assertEquals(List.of("erin", "frank"), h.needed(o, List.of(), List.of()));
+        h.created(o, "erin");
+        assertEquals(List.of("frank"), h.needed(o, List.of(), List.of()));
+    }
 }

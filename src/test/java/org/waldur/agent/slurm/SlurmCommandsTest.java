@@ -113,7 +113,7 @@ class SlurmCommandsTest {
                 Parent - 'hpc_cust'
                 Account - 'hpc_proj':Description='Project A':Organization='hpc_proj'
                 Parent - 'hpc_proj'
-                Account - 'hpc_alloc':Description='GPU big run':Organization='hpc_proj':GrpTRESMins=cpu=600000
+                Account - 'hpc_alloc':Description='GPU big run':Organization='hpc_proj':GrpTRESMins='cpu=600000'
                 Parent - 'hpc_alloc'
                 User - 'alice':DefaultAccount='hpc_alloc'
                 """, f.render("sandbox"));

@@ -59,6 +59,8 @@ public final class FakeSlurm implements Processor {
     }
     private Predicate<List<String>> failWhen = a -> false;
     private Predicate<String> failLoadWhen = f -> false;
+    private Predicate<List<String>> outageWhen = a -> false;
+    private Predicate<String> swallowLoadWhen = f -> false;
     private String cluster = "sandbox";
 
     public FakeSlurm() {
@@ -72,6 +74,22 @@ public final class FakeSlurm implements Processor {
     /** Make matching commands fail with an error message (exit 1), e.g. to break one account's creation. */
     public void failWhen(Predicate<List<String>> p) {
         failWhen = p;
+    }
+
+    /**
+     * An outage for matching commands: they answer as sacctmgr does while slurmdbd is unreachable (measured,
+     * examples/slurm-sandbox/FINDINGS.md §9): exit 1 and "Connection refused", nothing applied.
+     */
+    public void outageWhen(Predicate<List<String>> p) {
+        outageWhen = p;
+    }
+
+    /**
+     * A load whose file matches answers as if applied (exit 0, "For cluster …") but changes nothing — what the
+     * agent met with a command prefix that lost stdin, or a write SLURM dropped: only a fresh read can tell.
+     */
+    public void swallowLoadWhen(Predicate<String> file) {
+        swallowLoadWhen = file;
     }
 
     /** Make a {@code sacctmgr load} whose file matches fail (exit 1), e.g. a batch holding one bad account. */
@@ -111,7 +129,14 @@ public final class FakeSlurm implements Processor {
         String[] out;
         synchronized (this) {
             boolean fail = failWhen.test(argv) || (argv.contains("load") && stdin != null && failLoadWhen.test(stdin));
-            out = fail ? new String[]{"1", " Error with request: forced failure\n"} : run(argv, stdin);
+            if (argv.contains("load") && stdin != null && swallowLoadWhen.test(stdin)) {
+                out = new String[]{"0", "For cluster " + cluster + "\n Done adding cluster objects\n"};
+            } else if (outageWhen.test(argv)) {
+                out = new String[]{"1", "", "sacctmgr: error: slurm_persist_conn_open_without_init: failed to open persistent "
+                        + "connection to host:localhost:6819: Connection refused\nsacctmgr: error: Sending PersistInit msg: Connection refused\n"};
+            } else {
+                out = fail ? new String[]{"1", " Error with request: forced failure\n"} : run(argv, stdin);
+            }
         }
         exchange.getMessage().setHeader("CamelExecExitValue", Integer.parseInt(out[0]));
         exchange.getMessage().setBody(out[1]);
@@ -196,38 +221,58 @@ public final class FakeSlurm implements Processor {
         }
     }
 
+    /**
+     * {@code sacctmgr load} as SLURM 22.05 answers it (examples/slurm-sandbox/FINDINGS.md, "sacctmgr load"): the
+     * Cluster line comes first or nothing happens; lines apply in order, so a {@code Parent} that neither exists
+     * nor was created earlier in the file stops there — what came before it is applied (partial apply), rc 1,
+     * and " Nothing new added." when nothing did. A bad TRES aborts the whole file.
+     */
     private String[] load(String file) {
+        List<String> lines = file == null ? List.of() : file.lines().toList();
+        if (lines.isEmpty() || lines.stream().allMatch(String::isBlank)) {
+            return ok(" Nothing new added.\n");
+        }
+        if (!lines.get(0).strip().startsWith("Cluster - ")) {
+            return new String[]{"1", " Nothing new added.\n",
+                    " You need to specify a cluster name first with 'Cluster - $NAME' in your file\n"};
+        }
+        String head = "For cluster " + lines.get(0).strip().substring(10).replace("'", "") + "\n";
         String parent = "root";
+        Set<String> declared = new LinkedHashSet<>(accounts.keySet());
         List<Runnable> apply = new ArrayList<>();
         int added = 0;
-        for (String line : file.split("\n")) {
-            line = line.strip();
-            if (line.isEmpty() || line.startsWith("#") || line.startsWith("Cluster - ")) {
+        String error = null;
+        for (int n = 1; n < lines.size() && error == null; n++) {
+            String line = lines.get(n).strip();
+            if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
-            String[] parts = line.split(":");
-            String[] head = parts[0].split(" - ", 2);
-            String name = head[1].replace("'", "");
+            List<String> parts = fields(line);
+            String[] kind = parts.get(0).split(" - ", 2);
+            String name = kind[1].replace("'", "");
             Map<String, String> opts = new LinkedHashMap<>();
-            for (int i = 1; i < parts.length; i++) {
-                String[] kv = parts[i].split("=", 2);
+            for (int i = 1; i < parts.size(); i++) {
+                String[] kv = parts.get(i).split("=", 2);
                 opts.put(kv[0], kv[1].replace("'", ""));
             }
-            switch (head[0]) {
-                case "Parent" -> parent = name;
+            switch (kind[0]) {
+                case "Parent" -> {
+                    if (!declared.contains(name)) {
+                        error = " line(" + (n + 1) + ") You need to add this parent (" + name + ") as a child before you can add children to it.\n";
+                    }
+                    parent = name;
+                }
                 case "Account" -> {
                     String p = parent;
-                    if (!accounts.containsKey(p) && apply.stream().noneMatch(r -> false) && !declared(file, p)) {
-                        return new String[]{"1", " Problem with line: parent " + p + " missing\n"};
-                    }
                     if (opts.containsKey("GrpTRESMins")) {
                         for (String pair : opts.get("GrpTRESMins").split(",")) {
-                            if (!tres.contains(pair.split("=")[0])) {
-                                return new String[]{"1", "", "sacctmgr: error: slurmdb_format_tres_str: no TRES known by type " + pair.split("=")[0] + "\n Problem with requests: Unspecified error\n"};
+                            String type = pair.substring(0, pair.lastIndexOf('='));
+                            if (!tres.contains(type)) {
+                                return new String[]{"1", head, "sacctmgr: error: slurmdb_format_tres_str: no TRES known by type " + type + "\n Problem with requests: Unspecified error\n"};
                             }
                         }
                     }
-                    if (!accounts.containsKey(name)) {
+                    if (declared.add(name)) {
                         added++;
                     }
                     boolean existed = accounts.containsKey(name);
@@ -244,8 +289,8 @@ public final class FakeSlurm implements Processor {
                         acc.descr = opts.getOrDefault("Description", acc.descr).toLowerCase();
                         if (opts.containsKey("GrpTRESMins")) {
                             for (String pair : opts.get("GrpTRESMins").split(",")) {
-                                String[] kv = pair.split("=");
-                                acc.limits.put(kv[0], kv[1]);
+                                int eq = pair.lastIndexOf('=');
+                                acc.limits.put(pair.substring(0, eq), pair.substring(eq + 1));
                             }
                         }
                     });
@@ -259,16 +304,35 @@ public final class FakeSlurm implements Processor {
                     added++;
                 }
                 default -> {
-                    return new String[]{"1", " Problem with line(" + line + ")\n"};
+                    return new String[]{"1", head, " Problem with line(" + (n + 1) + ")\n"};
                 }
             }
         }
         apply.forEach(Runnable::run);
-        return ok(added == 0 ? " Nothing new added.\n" : " Done adding cluster objects\n");
+        if (error != null) {
+            return new String[]{"1", head + (apply.isEmpty() ? " Nothing new added.\n" : " Done adding cluster objects\n"), error};
+        }
+        return ok(head + (added == 0 ? " Nothing new added.\n" : " Done adding cluster objects\n"));
     }
 
-    private static boolean declared(String file, String account) {
-        return file.contains("Account - '" + account + "'");
+    /** A load line's fields: ':' separates them except inside quotes (FINDINGS: quoted values may hold ':'). */
+    private static List<String> fields(String line) {
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        boolean quoted = false;
+        for (char c : line.toCharArray()) {
+            if (c == '\'') {
+                quoted = !quoted;
+            }
+            if (c == ':' && !quoted) {
+                out.add(cur.toString());
+                cur.setLength(0);
+            } else {
+                cur.append(c);
+            }
+        }
+        out.add(cur.toString());
+        return out;
     }
 
     private String[] addAccounts(List<String> names, Map<String, String> kv) {
@@ -333,13 +397,23 @@ public final class FakeSlurm implements Processor {
             }
         }
         for (String n : names.split(",")) {
-            Acct gone = accounts.remove(n);
-            if (gone != null) {
+            if (accounts.containsKey(n)) {
                 removed++;
-                defaultAccounts.values().removeIf(n::equals); // cluster-scoped: the users' default becomes empty
+                removeTree(n);
             }
         }
         return removed == 0 ? new String[]{"1", " Nothing deleted\n"} : ok(" Deleting accounts...\n");
+    }
+
+    /** SLURM removes an account with its whole sub-tree (issue 9: a Create's allocation vanished with its project). */
+    private void removeTree(String name) {
+        accounts.remove(name);
+        defaultAccounts.values().removeIf(name::equals); // cluster-scoped: the users' default becomes empty
+        for (String child : new ArrayList<>(accounts.keySet())) {
+            if (accounts.containsKey(child) && accounts.get(child).parent.equals(name)) {
+                removeTree(child);
+            }
+        }
     }
 
     private String[] addUsers(List<String> users, Map<String, String> kv) {

@@ -1,0 +1,63 @@
+package org.waldur.agent.accounts;
+
+import org.junit.jupiter.api.Test;
+import org.waldur.agent.support.AgentRouteTestSupport;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Waldur applied a state-changing POST but its response was lost (the fake applies, then drops the connection):
+ * the retry meets "Valid states for operation: …" — the transition already happened, which never errs an order.
+ */
+class LostResponsesRouteTest extends AgentRouteTestSupport {
+    private final String project = waldur.addProject(waldur.addCustomer("University of Tartu", "uni-tartu"), "Climate", "climate");
+
+    private String createOrder(String slug) {
+        String r = waldur.addResource(offering, project, slug, slug, "Creating", null, Map.of("gres/gpu", 5));
+        return waldur.addOrder(offering, r, "Create", "pending-provider", Map.of("gres/gpu", 5));
+    }
+
+    @Test
+    void aLostApprovalNeverErrsTheOrder() throws Exception {
+        String lost = createOrder("lost");
+        String other = createOrder("other");
+        waldur.dropAfterApplying("POST", ".*/" + lost + "/approve_by_provider/", 1);
+
+        cycle("order-process");
+        cycle("order-process");
+
+        assertEquals("done", waldur.order(lost).get("state"), () -> "" + waldur.order(lost));
+        assertEquals("done", waldur.order(other).get("state"));
+        assertEquals(0, waldur.count("POST", ".*/set_state_erred/"));
+        assertTrue(slurm.accounts.containsKey("hpc_lost"));
+        waldur.assertNoViolations();
+    }
+
+    @Test
+    void aLostSetStateDoneNeverErrsTheOrder() throws Exception {
+        String lost = createOrder("lost");
+        waldur.dropAfterApplying("POST", ".*/" + lost + "/set_state_done/", 1);
+
+        cycle("order-process");
+
+        assertEquals("done", waldur.order(lost).get("state"));
+        assertEquals(0, waldur.count("POST", ".*/set_state_erred/"), "the retry's 409 is no reason to err a done order");
+        waldur.assertNoViolations();
+    }
+
+    @Test
+    void lostBackendIdAndLimitsAreSimplySentAgain() throws Exception {
+        String lost = createOrder("lost");
+        waldur.dropAfterApplying("POST", ".*/set_backend_id/", 1);
+        waldur.dropAfterApplying("POST", ".*/set_limits/", 1);
+
+        cycle("order-process");
+
+        assertEquals("done", waldur.order(lost).get("state"));
+        assertEquals("hpc_lost", waldur.resource((String) waldur.order(lost).get("marketplace_resource_uuid")).get("backend_id"));
+        waldur.assertNoViolations();
+    }
+}
