@@ -60,7 +60,9 @@ web_stomp.tcp.ip = 127.0.0.1
 web_stomp.tcp.port = 15674
 management.tcp.ip = 127.0.0.1
 management.tcp.port = 15672
-log.file.level = info"
+log.file.level = info
+# the tests read connections and queue depths through the management API: refresh its figures every 0.5 s
+collect_statistics_interval = 500"
 write "$RMQ_ETC/enabled_plugins" "[$(IFS=,; echo "${PLUGINS[*]}")]."
 
 probe() { rmqdiag -q check_port_connectivity >/dev/null 2>&1; }
