@@ -12,6 +12,9 @@ import org.waldur.agent.accounts.OrderSteps;
 import org.waldur.agent.config.AgentConfig;
 import org.waldur.agent.config.ConfigResolver;
 import org.waldur.agent.config.Mode;
+import org.waldur.agent.events.EventHub;
+import org.waldur.agent.events.EventSetup;
+import org.waldur.agent.events.StompEventStream;
 import org.waldur.agent.membership.HomeDirs;
 import org.waldur.agent.membership.MembershipSteps;
 import org.waldur.agent.membership.MembershipWrites;
@@ -22,6 +25,7 @@ import org.waldur.agent.waldur.WaldurRequest;
 
 import javax.net.ssl.X509TrustManager;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -50,8 +54,10 @@ public class AgentBeans implements CamelConfiguration {
     }
 
     @BindToRegistry("cycles")
-    public CycleTracker cycles(@PropertyInject(value = "agent.config-file", defaultValue = "") String file) {
+    public CycleTracker cycles(@PropertyInject(value = "agent.config-file", defaultValue = "") String file,
+                               @PropertyInject(value = "agent.event-process.enabled", defaultValue = "false") boolean events) {
         tracker = new CycleTracker(agentConfig(file), onceModes, onAllCyclesDone);
+        tracker.setEventProcessRunning(events);
         return tracker;
     }
 
@@ -92,6 +98,20 @@ public class AgentBeans implements CamelConfiguration {
         // agent.fixed-now (an ISO instant) pins "now" for tests and demos of month boundaries.
         return new ReportSteps(agentConfig(file), fixedNow.isBlank() ? ZonedDateTime::now
                 : () -> ZonedDateTime.ofInstant(Instant.parse(fixedNow), ZoneOffset.UTC));
+    }
+
+    @BindToRegistry("eventSetup")
+    public EventSetup eventSetup() {
+        return new EventSetup("waldur-camel-agent " + App.version());
+    }
+
+    /** event_process: the STOMP streams and the worker that turns their events into passes of the polling code. */
+    @BindToRegistry("eventHub")
+    public EventHub eventHub(@PropertyInject(value = "agent.event-process.window-ms", defaultValue = "200") long windowMs,
+                             @PropertyInject(value = "agent.event-process.heartbeat-ms", defaultValue = "10000") long heartbeatMs) {
+        StompEventStream.Settings d = StompEventStream.Settings.defaults();
+        return new EventHub(Duration.ofMillis(windowMs), new StompEventStream.Settings(Duration.ofMillis(heartbeatMs),
+                d.backoffBase(), d.backoffCap(), d.prefetch()));
     }
 
     @BindToRegistry("fileBackedExec")

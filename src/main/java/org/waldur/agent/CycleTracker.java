@@ -26,6 +26,7 @@ public final class CycleTracker {
     private final AtomicInteger done = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
     private final AtomicInteger cycles = new AtomicInteger();
+    private volatile boolean eventProcessRunning;
 
     public CycleTracker(AgentConfig config, Set<Mode> once, Runnable allDone) {
         this.config = config;
@@ -33,8 +34,13 @@ public final class CycleTracker {
         this.allDone = allDone;
     }
 
+    /** Whether event_process runs in this process: it takes stomp_enabled offerings away from polling. */
+    public void setEventProcessRunning(boolean running) {
+        this.eventProcessRunning = running;
+    }
+
     public List<OfferingConfig> begin(String mode) {
-        List<OfferingConfig> offerings = config.offeringsFor(Mode.parse(mode));
+        List<OfferingConfig> offerings = config.offeringsFor(Mode.parse(mode), eventProcessRunning);
         LOG.info("{} cycle: {} offering(s)", mode, offerings.size());
         return offerings;
     }

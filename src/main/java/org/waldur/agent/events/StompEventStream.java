@@ -102,7 +102,7 @@ public final class StompEventStream implements AutoCloseable {
                 return true;
             } catch (RuntimeException e) {
                 LOG.warn("could not {} a message of {} ({}); the broker will redeliver it",
-                        consumed ? "ACK" : "NACK", queue, e.getMessage());
+                        consumed ? "ACK" : "NACK", queue, e.toString());
                 return false;
             }
         }
@@ -133,7 +133,7 @@ public final class StompEventStream implements AutoCloseable {
         scheduler.initialize();
         http = new HttpClient(new HttpClientTransportOverHTTP(connector(target.verifyTls())));
         container = JakartaWebSocketClientContainerProvider.getContainer(http);
-        stomp = new WebSocketStompClient(new StandardWebSocketClient(container));
+        stomp = new WebSocketStompClient(new SerialSendWebSocketClient(new StandardWebSocketClient(container)));
         long hb = settings.heartbeat().toMillis();
         stomp.setDefaultHeartbeat(new long[]{hb, hb});
         stomp.setTaskScheduler(scheduler);

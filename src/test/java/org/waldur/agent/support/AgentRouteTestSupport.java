@@ -62,12 +62,18 @@ public abstract class AgentRouteTestSupport extends CamelMainTestSupport {
             """;
     }
 
+    /** More keys of the offering, each line indented by 4 spaces; called during construction (use constants). */
+    protected String offeringKeys() {
+        return "";
+    }
+
     protected Map<String, String> extraProperties() {
         return Map.of();
     }
 
     private Path writeConfig() {
-        String yaml = ConfigYaml.of(waldur.apiUrl(), TOKEN, offering, backendSettings(), ConfigYaml.COMPONENTS);
+        String yaml = ConfigYaml.of(waldur.apiUrl(), TOKEN, offering, backendSettings(), ConfigYaml.COMPONENTS,
+                offeringKeys());
         try {
             Path f = Files.createTempFile("agent-config", ".yaml");
             Files.writeString(f, yaml);
