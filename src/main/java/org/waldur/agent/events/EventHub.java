@@ -144,7 +144,11 @@ public final class EventHub extends ServiceSupport {
                 d.ack();
                 return;
             }
-            LOG.debug("event: {} of offering {}{}", decision.subject(), offering.name(), d.redelivered ? " (redelivered)" : "");
+            if (d.redelivered) { // rare: a connection or an agent was lost before the ACK; its pass runs again
+                LOG.info("event redelivered: {} of offering {}", decision.subject(), offering.name());
+            } else {
+                LOG.debug("event: {} of offering {}", decision.subject(), offering.name());
+            }
             queue.add(new Item(offering, decision.work(), type, d, System.nanoTime(), decision.subject()));
         }
     }

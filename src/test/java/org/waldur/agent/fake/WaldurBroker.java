@@ -28,7 +28,8 @@ public final class WaldurBroker {
     public static final String WEB_STOMP = System.getProperty("rabbitmq.web-stomp", "ws://127.0.0.1:15674/ws");
     private static final String ADMIN = System.getProperty("rabbitmq.admin", "fake-waldur:fake-waldur");
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
     private final String auth = "Basic " + Base64.getEncoder().encodeToString(ADMIN.getBytes(StandardCharsets.UTF_8));
 
     /**
@@ -131,7 +132,12 @@ public final class WaldurBroker {
                     .header("Authorization", auth).header("content-type", "application/json")
                     .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                             : HttpRequest.BodyPublishers.ofString(Json.write(body)));
-            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            try {
+                return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            } catch (IOException stale) {
+                // the management API closes idle keep-alive connections; the pooled one may be gone: once more
+                return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            }
         } catch (IOException e) {
             throw new IllegalStateException(method + " " + path + ": " + e, e);
         } catch (InterruptedException e) {
