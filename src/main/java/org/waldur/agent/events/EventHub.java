@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Timer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,6 +69,10 @@ public final class EventHub extends ServiceSupport {
     /** Connected streams over all offerings (the health check and the gauge read it). */
     public int connectedStreams() {
         return (int) streams.values().stream().flatMap(List::stream).filter(StompEventStream::isConnected).count();
+    }
+
+    MeterRegistry meters() {
+        return meters;
     }
 
     /** Nothing queued and no pass running (events still in flight on a connection are not seen here). */
@@ -163,6 +168,10 @@ public final class EventHub extends ServiceSupport {
             meters = found;
         }
         meters.gauge("agent.events.connected", this, EventHub::connectedStreams);
+        HealthCheckRegistry health = HealthCheckRegistry.get(ctx);
+        if (health != null) {
+            health.register(new EventStreamsHealthCheck(this));
+        }
         template = ctx.createProducerTemplate();
         try {
             ctx.addService(this, true, true); // stopped (streams closed) with the context

@@ -1,6 +1,9 @@
 package org.waldur.agent.events;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -104,6 +107,27 @@ class EventProcessRouteTest extends AgentRouteTestSupport {
         FakeWaldur.EventQueue q = queue("order");
         waitFor(() -> broker.depth(q.vhost(), q.name()).equals(new WaldurBroker.QueueDepth(0, 0)), "order queue acknowledged");
         assertEquals(1, waldur.count("POST", ".*/approve_by_provider/"));
+        waldur.assertNoViolations();
+        MeterRegistry meters = hub().meters();
+        waitFor(() -> meters.find("agent.events.processed").tag("type", "order").counter() != null, "processed counted");
+        assertEquals(1.0, meters.get("agent.events.processed").tag("type", "order").counter().count());
+        assertEquals(1, meters.get("agent.events.latency").tag("type", "order").timer().count());
+        assertEquals(4.0, meters.get("agent.events.connected").gauge().value());
+        HealthCheck check = HealthCheckRegistry.get(context).getCheck("event-streams").orElseThrow();
+        assertEquals(HealthCheck.State.UP, check.call().getState());
+    }
+
+    @Test
+    void aTeamChangeEventSyncsTheAllocationsMembers() throws Exception {
+        String order = createOrder("team-alloc");
+        waitFor(() -> "done".equals(waldur.order(order).get("state")), "allocation made");
+        String user = waldur.addUser("carol", "Carol");
+        waldur.addOfferingUser(offering, user, "carol", "OK");
+        waldur.addTeamMember(project, user, "member"); // Waldur publishes USER_ROLE granted
+
+        waitFor(() -> slurm.accounts.get("hpc_team-alloc").users.contains("carol"), "carol associated with the allocation");
+        FakeWaldur.EventQueue q = queue("user_role");
+        waitFor(() -> broker.depth(q.vhost(), q.name()).equals(new WaldurBroker.QueueDepth(0, 0)), "user_role event acknowledged");
         waldur.assertNoViolations();
     }
 
