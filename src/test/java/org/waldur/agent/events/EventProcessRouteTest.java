@@ -181,6 +181,26 @@ class EventProcessRouteTest extends AgentRouteTestSupport {
     }
 
     @Test
+    void aBrokerRestartedMidBurstLeavesEveryOrderDoneOnceEvenThoseWhoseEventWasLost() throws Exception {
+        List<String> orders = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            orders.add(createOrder("restart-a" + i));
+        }
+        broker.stopBroker(); // while the first orders' pass may be running: their ACKs may be lost too
+        for (int i = 0; i < 4; i++) {
+            orders.add(createOrder("restart-b" + i));
+        }
+        waitFor(() -> waldur.lostEvents() == 4, "the events of the orders placed while the broker was down lost");
+        broker.startBroker();
+        waitFor(() -> hub().connectedStreams() == 4, "reconnected after the restart");
+        waitFor(() -> orders.stream().allMatch(o -> "done".equals(waldur.order(o).get("state"))), "8 orders done");
+        waitFor(hub()::idle, "hub idle");
+        assertEquals(8, waldur.count("POST", ".*/approve_by_provider/"), "each order approved once");
+        assertEquals(8, waldur.count("POST", ".*/set_state_done/"), "each order done once");
+        assertEquals(8, slurm.accounts.keySet().stream().filter(a -> a.startsWith("hpc_restart-")).count());
+    }
+
+    @Test
     void aConnectionLostAfterTheWorkBeforeTheAckRedeliversAndChangesNothing() throws Exception {
         FakeWaldur.EventQueue q = queue("order");
         waldur.delayMatching("POST", ".*/set_state_done/", 1500); // the last write of the pass

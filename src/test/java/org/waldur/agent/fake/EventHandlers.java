@@ -41,6 +41,7 @@ final class EventHandlers implements MarketplaceState.EventSink {
         return t;
     });
     private final AtomicInteger published = new AtomicInteger();
+    private final AtomicInteger lost = new AtomicInteger();
 
     EventHandlers(MarketplaceState s, String token) {
         this.s = s;
@@ -53,6 +54,10 @@ final class EventHandlers implements MarketplaceState.EventSink {
 
     int published() {
         return published.get();
+    }
+
+    int lost() {
+        return lost.get();
     }
 
     List<Queue> queues() {
@@ -186,8 +191,12 @@ final class EventHandlers implements MarketplaceState.EventSink {
         Map<String, Object> copy = new LinkedHashMap<>(message);
         publisher.execute(() -> {
             for (Queue q : targets) {
-                b.publish(q.vhost(), q.name(), copy);
-                published.incrementAndGet();
+                try {
+                    b.publish(q.vhost(), q.name(), copy);
+                    published.incrementAndGet();
+                } catch (RuntimeException e) { // as in Waldur: an event published while the broker is down is lost
+                    lost.incrementAndGet();
+                }
             }
         });
     }

@@ -136,6 +136,11 @@ public final class FakeWaldur implements AutoCloseable {
         events.publishRaw(new EventHandlers.Queue(null, q.offeringUuid(), q.type(), q.name(), q.vhost()), message);
     }
 
+    /** Events that could not be published (the broker was down): Waldur loses them too. */
+    public int lostEvents() {
+        return events.lost();
+    }
+
     /** Messages handed to the broker so far. */
     public int publishedEvents() {
         return events.published();

@@ -118,6 +118,34 @@ public final class WaldurBroker {
         return json(ok(send("GET", "/api/vhosts/" + enc(vhost) + "/connections", null))).size();
     }
 
+    /**
+     * Stops the broker application in its running Erlang node ({@code rabbitmqctl stop_app}): every connection
+     * drops and publishing fails; durable queues and persistent messages survive {@link #startBroker()}, as across
+     * a broker restart — in seconds rather than the minute a new node takes. Needs root (the CLI runs as the
+     * broker's user for its Erlang cookie).
+     */
+    public void stopBroker() throws IOException, InterruptedException {
+        rabbitmqctl("stop_app");
+    }
+
+    /** {@code rabbitmqctl start_app}, then waits until the management API answers again. */
+    public void startBroker() throws IOException, InterruptedException {
+        rabbitmqctl("start_app");
+        for (int i = 0; i < 300 && probe() != null; i++) {
+            Thread.sleep(100);
+        }
+    }
+
+    private static void rabbitmqctl(String action) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("setpriv", "--reuid=rabbitmq", "--regid=rabbitmq", "--init-groups",
+                "env", "HOME=/var/lib/rabbitmq", "RABBITMQ_NODENAME=rabbit@localhost", "rabbitmqctl", "-q", action)
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("rabbitmqctl " + action + " failed: " + out);
+        }
+    }
+
     public void deleteVhost(String vhost) {
         send("DELETE", "/api/vhosts/" + enc(vhost), null);
     }
