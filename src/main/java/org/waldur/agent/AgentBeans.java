@@ -1,5 +1,6 @@
 package org.waldur.agent;
 
+import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -10,8 +11,6 @@ import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
 import org.waldur.agent.accounting.ReportSteps;
 import org.waldur.agent.accounts.OrderSteps;
 import org.waldur.agent.config.AgentConfig;
-import org.waldur.agent.config.ConfigResolver;
-import org.waldur.agent.config.Mode;
 import org.waldur.agent.events.EventHub;
 import org.waldur.agent.events.EventSetup;
 import org.waldur.agent.events.StompEventStream;
@@ -29,37 +28,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
-import java.util.EnumSet;
-import java.util.Set;
 
 /**
- * The beans the YAML routes refer to by name. The configuration is resolved here from {@code agent.config-file}
- * (or the 0.2.x environment) so that the agent and its route tests boot the same way.
+ * The beans the YAML routes refer to by name. The resolved configuration ({@code agentConfig}) and the
+ * {@code cycles} tracker are not made here: whoever starts Camel binds them first — {@link App} from the command
+ * line, the route tests from their own config file — so the configuration is resolved once and nothing is handed
+ * over through static fields. Beans that need the configuration are lazy, made on first use.
  */
 public class AgentBeans implements CamelConfiguration {
-    /** Set by {@link App} before the context starts: what --once waits for, and how to stop. */
-    static volatile Set<Mode> onceModes = EnumSet.noneOf(Mode.class);
-    static volatile Runnable onAllCyclesDone;
-    /** The tracker of the running agent, for App's exit code after the context is gone. */
-    static volatile CycleTracker tracker;
-
-    private AgentConfig config;
-
-    @BindToRegistry("agentConfig")
-    public AgentConfig agentConfig(@PropertyInject(value = "agent.config-file", defaultValue = "") String file) {
-        if (config == null) {
-            config = ConfigResolver.resolve(file, System.getenv());
-        }
-        return config;
-    }
-
-    @BindToRegistry("cycles")
-    public CycleTracker cycles(@PropertyInject(value = "agent.config-file", defaultValue = "") String file,
-                               @PropertyInject(value = "agent.event-process.enabled", defaultValue = "false") boolean events) {
-        tracker = new CycleTracker(agentConfig(file), onceModes, onAllCyclesDone);
-        tracker.setEventProcessRunning(events);
-        return tracker;
-    }
 
     @BindToRegistry("slurmExec")
     public SlurmExec slurmExec(@PropertyInject(value = "agent.dry-run", defaultValue = "false") boolean dryRun) {
@@ -92,11 +68,11 @@ public class AgentBeans implements CamelConfiguration {
         return new MembershipWrites(polls);
     }
 
-    @BindToRegistry("reportSteps")
-    public ReportSteps reportSteps(@PropertyInject(value = "agent.config-file", defaultValue = "") String file,
+    @BindToRegistry(value = "reportSteps", lazy = true)
+    public ReportSteps reportSteps(@BeanInject("agentConfig") AgentConfig config,
                                    @PropertyInject(value = "agent.fixed-now", defaultValue = "") String fixedNow) {
         // agent.fixed-now (an ISO instant) pins "now" for tests and demos of month boundaries.
-        return new ReportSteps(agentConfig(file), fixedNow.isBlank() ? ZonedDateTime::now
+        return new ReportSteps(config, fixedNow.isBlank() ? ZonedDateTime::now
                 : () -> ZonedDateTime.ofInstant(Instant.parse(fixedNow), ZoneOffset.UTC));
     }
 

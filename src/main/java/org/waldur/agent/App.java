@@ -112,7 +112,6 @@ public final class App implements Callable<Integer> {
 
         Main main = new Main(App.class);
         main.addOverrideProperty("camel.main.routes-include-pattern", "file:" + routeDir.toAbsolutePath() + "/*.yaml");
-        main.addOverrideProperty("agent.config-file", configFile == null ? "" : configFile);
         main.addOverrideProperty("agent.dry-run", Boolean.toString(dryRun));
         main.addOverrideProperty("agent.repeat-count", once ? "1" : "0");
         main.addOverrideProperty("agent.create-homedirs.enabled", Boolean.toString(homedirsOnly));
@@ -136,10 +135,13 @@ public final class App implements Callable<Integer> {
             main.addOverrideProperty("camel.main.routes-reload-directory", routeDir.toAbsolutePath().toString());
             main.addOverrideProperty("camel.main.routes-reload-pattern", "*.yaml");
         }
-        if (once || homedirsOnly) {
-            AgentBeans.onceModes = selected;
-            AgentBeans.onAllCyclesDone = main::completed;
-        }
+        // The routes' beans find the configuration resolved above and the tracker in the registry (AgentBeans).
+        boolean oneShot = once || homedirsOnly;
+        CycleTracker tracker = new CycleTracker(config, oneShot ? selected : EnumSet.noneOf(Mode.class),
+                oneShot ? main::completed : null);
+        tracker.setEventProcessRunning(!homedirsOnly && selected.contains(Mode.EVENT_PROCESS));
+        main.bind("agentConfig", config);
+        main.bind("cycles", tracker);
         // camel-main starts happily with no routes at all: a mis-pointed --routes or a deleted flow file would
         // leave the agent idle and silent, so every selected mode's route must be there once it has started.
         List<String> wanted = homedirsOnly ? List.of("create-homedirs")
@@ -163,8 +165,7 @@ public final class App implements Callable<Integer> {
         if (main.getExitCode() != 0) {
             return main.getExitCode();
         }
-        CycleTracker tracker = AgentBeans.tracker;
-        return (once || homedirsOnly) && tracker != null && tracker.failures() > 0 ? 1 : 0;
+        return oneShot && tracker.failures() > 0 ? 1 : 0;
     }
 
     /** {@code log_level} of the config file (the reference's names: WARNING, CRITICAL), unless AGENT_LOG_LEVEL is set. */

@@ -1,6 +1,7 @@
 package org.waldur.agent;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.waldur.agent.config.AgentConfig;
@@ -39,7 +40,7 @@ public final class CycleTracker {
         this.eventProcessRunning = running;
     }
 
-    public List<OfferingConfig> begin(String mode) {
+    public List<OfferingConfig> begin(@Header("mode") String mode) {
         List<OfferingConfig> offerings = config.offeringsFor(Mode.parse(mode), eventProcessRunning);
         LOG.info("{} cycle: {} offering(s)", mode, offerings.size());
         return offerings;
@@ -61,7 +62,7 @@ public final class CycleTracker {
         failed.incrementAndGet();
     }
 
-    public void end(String mode) {
+    public void end(@Header("mode") String mode) {
         cycles.incrementAndGet();
         LOG.info("{} cycle finished: {} item(s) done, {} failed so far", mode, done.get(), failed.get());
         boolean finished;

@@ -15,11 +15,11 @@ import org.waldur.agent.slurm.SlurmCommands;
 import org.waldur.agent.slurm.SlurmExec;
 import org.waldur.agent.slurm.SlurmNames;
 import org.waldur.agent.slurm.SlurmResult;
+import org.waldur.agent.slurm.StreamedResult;
 import org.waldur.agent.waldur.Resource;
 import org.waldur.agent.waldur.WaldurJson;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.math.BigDecimal;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
@@ -114,15 +114,13 @@ public final class ReportSteps {
     }
 
     /** Streams one sacct output (a file-backed stream) into the period's aggregator. */
-    public void aggregate(Exchange exchange) throws IOException {
-        Integer exit = exchange.getMessage().getHeader("CamelExecExitValue", Integer.class);
-        UsageAggregator aggregator = exchange.getProperty("aggregator", UsageAggregator.class);
-        try (InputStream out = exchange.getMessage().getBody(InputStream.class)) {
-            if (exit == null || exit != 0) {
-                String err = exchange.getMessage().getHeader("CamelExecStderr", String.class);
-                throw new SlurmExec.SlurmReadException("sacct failed (exit " + exit + "): " + SlurmResult.of(exit == null ? -1 : exit, "", err).message());
+    public void aggregate(@Body StreamedResult sacct, @ExchangeProperty("aggregator") UsageAggregator aggregator) throws IOException {
+        try (sacct) {
+            SlurmResult r = sacct.result();
+            if (r.exitCode() != 0) {
+                throw new SlurmExec.SlurmReadException("sacct failed (exit " + r.exitCode() + "): " + r.message());
             }
-            ParseStats stats = SacctParser.parse(out, aggregator);
+            ParseStats stats = SacctParser.parse(sacct.stdout(), aggregator);
             if (stats.malformed() > 0) {
                 LOG.warn("sacct: {}", stats.summary());
             }

@@ -9,7 +9,9 @@ import org.waldur.agent.config.OfferingConfig;
 import org.waldur.agent.slurm.AssociationSnapshot;
 import org.waldur.agent.slurm.LoadFile;
 import org.waldur.agent.slurm.SlurmCommand;
+import org.waldur.agent.slurm.SlurmBatch;
 import org.waldur.agent.slurm.SlurmCommands;
+import org.waldur.agent.slurm.SlurmOutput;
 import org.waldur.agent.slurm.SlurmResult;
 import org.waldur.agent.waldur.Order;
 import org.waldur.agent.waldur.Resource;
@@ -65,10 +67,6 @@ public final class OrderSteps {
         return q instanceof Map<?, ?> m ? (Map<String, Number>) m : Map.of();
     }
 
-    public boolean needsPlanQuotas(@ExchangeProperty("order") Order order) {
-        return "Update".equals(order.type()) && (order.limits() == null || order.limits().isEmpty()) && order.planUuid() != null;
-    }
-
     public boolean stillExecuting(@Body String json) {
         return "executing".equals(WaldurJson.read(json, Map.class).get("state"));
     }
@@ -80,8 +78,7 @@ public final class OrderSteps {
         OrderPlanner planner = exchange.getProperty("planner", OrderPlanner.class);
         Order order = exchange.getProperty("order", Order.class);
         Resource resource = exchange.getProperty("resource", Resource.class);
-        OrderWork work = switch (order.type()) {
-            case "Create", "Restore" -> planner.create(order, resource, exchange.getProperty("team", List.class));
+        OrderWork work = order.needsTeam() ? planner.create(order, resource, exchange.getProperty("team", List.class)) : switch (order.type()) {
             case "Update" -> planner.update(order, resource, exchange.getProperty("planQuotas") != null
                     ? exchange.getProperty("planQuotas", Map.class) : order.limits() == null ? Map.of() : order.limits());
             case "Terminate" -> planner.terminate(order, resource);
@@ -100,14 +97,18 @@ public final class OrderSteps {
             work = OrderWork.failedEarly(order, "");
             exchange.setProperty("work", work);
         }
-        if (WaldurErrors.isTransient(t)) {
-            work.defer(WaldurErrors.describe(t));
-            LOG.warn("{}: Waldur is unavailable ({}); the order is left for the next cycle", order, WaldurErrors.describe(t));
-        } else if (t instanceof org.apache.camel.http.base.HttpOperationFailedException || t.getCause() instanceof org.apache.camel.http.base.HttpOperationFailedException) {
-            work.fail(WaldurErrors.describe(t));
+        WaldurErrors.Failure f = WaldurErrors.classify(t);
+        if (f.transientTrouble()) {
+            work.defer(f.reason());
+            LOG.warn("{}: Waldur is unavailable ({}); the order is left for the next cycle", order, f.reason());
         } else {
-            work.fail(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
+            work.fail(f.reason());
         }
+    }
+
+    /** An order that failed for good this cycle, before Waldur is told (item-erred in routes/cycle.camel.yaml). */
+    public void erred(@ExchangeProperty("work") OrderWork work) {
+        LOG.warn("{}", work);
     }
 
     // ---- batched SLURM writes -----------------------------------------------------------------------------
@@ -122,108 +123,85 @@ public final class OrderSteps {
 
     /** {@code scancel <ids…>} for the jobs squeue listed, or null when there are none. */
     public SlurmCommand cancelCommand(@Body SlurmResult jobs, @ExchangeProperty("offering") OfferingConfig o) {
-        List<String> ids = jobs.stdout().lines().map(String::strip).filter(l -> l.matches("[0-9_]+")).toList();
+        List<String> ids = SlurmOutput.jobIds(jobs.stdout());
         return ids.isEmpty() ? null : new SlurmCommands(o.slurm()).cancelJobs(ids);
     }
 
-    public boolean hasDefaultAssociations(@ExchangeProperty("planner") OrderPlanner planner) {
-        return !planner.defaultAssociations().isEmpty();
+    /** Policy common: the users' association with default_account, before the load that makes it their default. */
+    public SlurmBatch<String> defaultAssociations(@ExchangeProperty("planner") OrderPlanner planner, @ExchangeProperty("offering") OfferingConfig o) {
+        List<String> users = planner.defaultAssociations();
+        return SlurmBatch.of("adding users to default_account " + o.slurm().defaultAccount(), users)
+                .batch(users.isEmpty() ? null : new SlurmCommands(o.slurm()).addDefaultAssociations(users));
     }
 
-    public SlurmCommand defaultAssociationsCommand(@ExchangeProperty("planner") OrderPlanner planner, @ExchangeProperty("offering") OfferingConfig o) {
-        return new SlurmCommands(o.slurm()).addDefaultAssociations(planner.defaultAssociations());
-    }
-
-    public boolean hasBatch(@ExchangeProperty("planner") OrderPlanner planner, @ExchangeProperty("batchKind") String kind) {
-        return !planner.batch(kind).isEmpty();
-    }
-
-    public SlurmCommand batchCommand(Exchange exchange) {
-        OrderPlanner planner = exchange.getProperty("planner", OrderPlanner.class);
-        String kind = exchange.getProperty("batchKind", String.class);
-        LoadFile batch = planner.batch(kind);
-        LOG.info("applying {} {} line(s) in one sacctmgr load", batch.lines(),
-                "limits".equals(kind) ? "limit change" : "account/association");
-        SlurmCommand cmd = load(exchange, batch);
-        LOG.debug("load file:\n{}", cmd.stdin());
-        return cmd;
-    }
-
-    public void batchApplied(@Body SlurmResult result, Exchange exchange) {
-        exchange.setProperty("batchFailed", !result.succeeded());
-        if (!result.succeeded()) {
-            LOG.warn("batch load failed ({}); applying orders one by one to isolate the failure", result.message());
-        }
-    }
-
-    public List<OrderWork> fallbackWorks(@ExchangeProperty("planner") OrderPlanner planner,
-                                         @ExchangeProperty("batchKind") String kind, Exchange exchange) {
-        if (!Boolean.TRUE.equals(exchange.getProperty("batchFailed", Boolean.class))) {
-            return List.of();
-        }
-        return planner.works().stream().filter(w -> w.isReady() && !w.batch(kind).isEmpty()).toList();
-    }
-
-    public SlurmCommand ownCommand(Exchange exchange) {
-        return load(exchange, exchange.getProperty("work", OrderWork.class).batch(exchange.getProperty("batchKind", String.class)));
-    }
-
-    public void ownApplied(@Body SlurmResult result, @ExchangeProperty("work") OrderWork work) {
-        if (!result.succeeded()) {
-            work.fail("SLURM: " + result.message());
-        }
-    }
-
-    public boolean hasRemovals(@ExchangeProperty("planner") OrderPlanner planner) {
-        return !planner.removals().isEmpty();
-    }
-
-    public SlurmCommand removalCommand(@ExchangeProperty("planner") OrderPlanner planner, @ExchangeProperty("offering") OfferingConfig o) {
-        return new SlurmCommands(o.slurm()).removeAccounts(planner.removals());
-    }
-
-    public void removalApplied(@Body SlurmResult result, Exchange exchange) {
-        exchange.setProperty("removalFailed", !result.succeeded());
-    }
-
-    public List<OrderWork> removalFallbackWorks(@ExchangeProperty("planner") OrderPlanner planner, Exchange exchange) {
-        if (!Boolean.TRUE.equals(exchange.getProperty("removalFailed", Boolean.class))) {
-            return List.of();
-        }
-        return planner.works().stream().filter(w -> w.isReady() && !w.removals.isEmpty()).toList();
+    /** Every ready order's new accounts and associations in one sacctmgr load; on failure, one load per order. */
+    public SlurmBatch<OrderWork> newAccounts(Exchange exchange) {
+        return loads(exchange, "create", "account/association");
     }
 
     /**
-     * One order's removal when the batch failed: each user's association alone, then the accounts. SLURM 22.05
-     * refuses to remove an account (or several associations in one command) while it is a user's DefaultAccount —
-     * which it is for every member under policy {@code individual} — but removes a default association on its own.
+     * New limits of existing accounts, in a load of their own: SLURM 22.05 does not commit a limit change to an
+     * existing account in a load that also holds User lines (examples/slurm-sandbox/FINDINGS.md §8, §17).
      */
-    public List<SlurmCommand> ownRemovalCommands(@ExchangeProperty("work") OrderWork work, @ExchangeProperty("offering") OfferingConfig o) {
-        SlurmCommands commands = new SlurmCommands(o.slurm());
-        List<SlurmCommand> out = new ArrayList<>();
-        work.removalUsers.forEach(u -> out.add(commands.removeUser(u, work.account)));
-        out.add(commands.removeAccounts(work.removals));
-        return out;
+    public SlurmBatch<OrderWork> newLimits(Exchange exchange) {
+        return loads(exchange, "limits", "limit change");
     }
 
-    public void ownRemovalApplied(@Body SlurmResult result, @ExchangeProperty("work") OrderWork work) {
-        if (result.jobsActive()) {
-            work.defer("jobs are still ending under " + work.account + "; removal retried next cycle");
-        } else if (!result.succeeded()) {
-            work.fail("SLURM: " + result.message());
+    private SlurmBatch<OrderWork> loads(Exchange exchange, String kind, String lines) {
+        OrderPlanner planner = exchange.getProperty("planner", OrderPlanner.class);
+        List<OrderWork> works = planner.works().stream().filter(w -> w.isReady() && !w.batch(kind).isEmpty()).toList();
+        if (works.isEmpty()) {
+            return SlurmBatch.none();
+        }
+        SlurmCommands commands = new SlurmCommands(exchange.getProperty("offering", OfferingConfig.class).slurm());
+        String cluster = exchange.getProperty("cluster", String.class);
+        LoadFile batch = planner.batch(kind);
+        LOG.info("applying {} {} line(s) in one sacctmgr load", batch.lines(), lines);
+        SlurmCommand all = commands.load(batch.cluster(cluster));
+        LOG.debug("load file:\n{}", all.stdin());
+        return SlurmBatch.of(lines + " load", works).batch(all)
+                .eachItem(w -> List.of(commands.load(w.batch(kind).cluster(cluster))), OrderSteps::loaded);
+    }
+
+    private static void loaded(OrderWork w, SlurmResult r) {
+        if (!r.succeeded()) {
+            w.fail("SLURM: " + r.message());
         }
     }
 
-    /** After the writes: every order still ready is done. */
-    public List<OrderWork> works(@ExchangeProperty("planner") OrderPlanner planner) {
+    /**
+     * Terminated accounts in one removal. If SLURM refuses it, each order alone: each user's association, then the
+     * accounts. SLURM 22.05 refuses to remove an account (or several associations in one command) while it is a
+     * user's DefaultAccount — which it is for every member under policy {@code individual} — but removes a default
+     * association on its own (examples/slurm-sandbox/FINDINGS.md §8, §18).
+     */
+    public SlurmBatch<OrderWork> removals(@ExchangeProperty("planner") OrderPlanner planner, @ExchangeProperty("offering") OfferingConfig o) {
+        SlurmCommands commands = new SlurmCommands(o.slurm());
+        List<OrderWork> works = planner.works().stream().filter(w -> w.isReady() && !w.removals.isEmpty()).toList();
+        if (works.isEmpty()) {
+            return SlurmBatch.none();
+        }
+        return SlurmBatch.of("account removal", works).batch(commands.removeAccounts(planner.removals()))
+                .eachItem(w -> {
+                    List<SlurmCommand> own = new ArrayList<>();
+                    w.removalUsers.forEach(u -> own.add(commands.removeUser(u, w.account)));
+                    own.add(commands.removeAccounts(w.removals));
+                    return own;
+                }, OrderSteps::removed);
+    }
+
+    private static void removed(OrderWork w, SlurmResult r) {
+        if (r.jobsActive()) {
+            w.defer("jobs are still ending under " + w.account + "; removal retried next cycle");
+        } else if (!r.succeeded()) {
+            w.fail("SLURM: " + r.message());
+        }
+    }
+
+    /** After the writes: every order that nothing failed or deferred is done; all of them, to be finished in Waldur. */
+    public List<OrderWork> markReadyOrdersDone(@ExchangeProperty("planner") OrderPlanner planner) {
         List<OrderWork> out = new ArrayList<>(planner.works());
         out.forEach(OrderWork::done);
         return out;
-    }
-
-    private SlurmCommand load(Exchange exchange, LoadFile file) {
-        OfferingConfig o = exchange.getProperty("offering", OfferingConfig.class);
-        file.cluster(exchange.getProperty("cluster", String.class));
-        return new SlurmCommands(o.slurm()).load(file);
     }
 }

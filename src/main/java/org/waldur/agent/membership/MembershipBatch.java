@@ -4,6 +4,7 @@ import org.waldur.agent.accounts.OrderPlanner;
 import org.waldur.agent.config.SlurmSettings;
 import org.waldur.agent.slurm.AssociationSnapshot;
 import org.waldur.agent.slurm.LoadFile;
+import org.waldur.agent.slurm.SlurmOutput;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -85,13 +86,10 @@ public final class MembershipBatch {
             byPair.put(p.work().account.toLowerCase() + "|" + p.user(), p.work());
         }
         Map<MembershipWork, List<String>> out = new LinkedHashMap<>();
-        for (String line : squeueOutput.lines().map(String::strip).toList()) {
-            String[] f = line.split("\\|");
-            if (f.length == 3 && f[0].matches("[0-9_]+")) {
-                MembershipWork w = byPair.get(f[1].toLowerCase() + "|" + f[2]);
-                if (w != null) {
-                    out.computeIfAbsent(w, k -> new ArrayList<>()).add(f[0]);
-                }
+        for (SlurmOutput.Job job : SlurmOutput.jobs(squeueOutput)) {
+            MembershipWork w = byPair.get(job.account().toLowerCase() + "|" + job.user());
+            if (w != null) {
+                out.computeIfAbsent(w, k -> new ArrayList<>()).add(job.id());
             }
         }
         return out;

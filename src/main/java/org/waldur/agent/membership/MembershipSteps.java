@@ -3,7 +3,6 @@ package org.waldur.agent.membership;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
-import org.apache.camel.http.base.HttpOperationFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.waldur.agent.config.OfferingConfig;
@@ -174,14 +173,13 @@ public final class MembershipSteps {
             w = MembershipWork.unplanned(r);
             exchange.setProperty("work", w);
         }
-        if (WaldurErrors.isTransient(t)) {
+        WaldurErrors.Failure f = WaldurErrors.classify(t);
+        if (f.transientTrouble()) {
             w.leave();
             tally(exchange).left.incrementAndGet();
-            LOG.warn("{}: Waldur is unavailable ({}); the resource is left for the next cycle", w, WaldurErrors.describe(t));
-        } else if (t instanceof HttpOperationFailedException || t.getCause() instanceof HttpOperationFailedException) {
-            w.problem(WaldurErrors.describe(t));
+            LOG.warn("{}: Waldur is unavailable ({}); the resource is left for the next cycle", w, f.reason());
         } else {
-            w.problem(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
+            w.problem(f.reason());
         }
     }
 

@@ -7,8 +7,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.waldur.agent.config.OfferingConfig;
 import org.waldur.agent.slurm.LoadFile;
+import org.waldur.agent.slurm.SlurmBatch;
 import org.waldur.agent.slurm.SlurmCommand;
 import org.waldur.agent.slurm.SlurmCommands;
+import org.waldur.agent.slurm.SlurmOutput;
 import org.waldur.agent.slurm.SlurmResult;
 
 import java.util.ArrayList;
@@ -16,15 +18,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The batched SLURM writes of a membership cycle (routes/membership-sync.camel.yaml, {@code membership-apply}):
- * building the commands of the {@link MembershipBatch} and recording how they ended on each resource's
- * {@link MembershipWork}. A failed batch is applied again resource by resource, so only the bad one errs.
- * Stateless: the state lives in the exchange properties {@code batch}, {@code cluster}, {@code staleJobs},
- * {@code batchFailed}, {@code qosGroup} and, per item, {@code work} / {@code stale}.
+ * The batched SLURM writes of a membership cycle (routes/membership-writes.camel.yaml): the {@link SlurmBatch}es
+ * of the offering's {@link MembershipBatch}, each recording how it ended on each resource's {@link MembershipWork}
+ * (a failed batch is applied again resource by resource, so only the bad one errs), and the wait for stale users'
+ * jobs. Stateless: the state lives in the exchange properties {@code batch}, {@code cluster}, {@code tally},
+ * {@code staleJobs}, {@code jobPolls}, {@code jobsLeft}.
  */
 public final class MembershipWrites {
     private static final Logger LOG = LoggerFactory.getLogger("org.waldur.agent.membership");
-    private static final String QOS_IGNORED = "don't have access to their default qos";
 
     private final int jobWaitPolls;
 
@@ -36,10 +37,6 @@ public final class MembershipWrites {
 
     public boolean hasStale(@ExchangeProperty("batch") MembershipBatch batch) {
         return !batch.stale().isEmpty();
-    }
-
-    public List<MembershipBatch.Stale> stale(@ExchangeProperty("batch") MembershipBatch batch) {
-        return batch.stale();
     }
 
     public SlurmCommand staleJobsCommand(@ExchangeProperty("batch") MembershipBatch batch, @ExchangeProperty("offering") OfferingConfig o) {
@@ -88,14 +85,16 @@ public final class MembershipWrites {
 
     /**
      * One removal per association: removing a user's default association together with another of theirs in one
-     * command fails on SLURM 22.05 (slurm-sandbox FINDINGS §9).
+     * command fails on SLURM 22.05 (examples/slurm-sandbox/FINDINGS.md, summary 6).
      */
-    public SlurmCommand removeCommand(@ExchangeProperty("stale") MembershipBatch.Stale s, @ExchangeProperty("offering") OfferingConfig o) {
-        return new SlurmCommands(o.slurm()).removeUser(s.user(), s.work().account);
+    public SlurmBatch<MembershipBatch.Stale> staleRemovals(@ExchangeProperty("batch") MembershipBatch batch, @ExchangeProperty("offering") OfferingConfig o,
+                                                         @ExchangeProperty("tally") MembershipSteps.Tally tally) {
+        SlurmCommands commands = new SlurmCommands(o.slurm());
+        return SlurmBatch.of("removing stale associations", batch.stale())
+                .eachItem(s -> List.of(commands.removeUser(s.user(), s.work().account)), (s, r) -> removed(s, r, tally));
     }
 
-    public void removed(@Body SlurmResult r, @ExchangeProperty("stale") MembershipBatch.Stale s,
-                        @ExchangeProperty("tally") MembershipSteps.Tally tally) {
+    private static void removed(MembershipBatch.Stale s, SlurmResult r, MembershipSteps.Tally tally) {
         MembershipWork w = s.work();
         if (r.jobsActive()) {
             LOG.warn("{}: jobs of {} are still ending; the removal is retried next cycle", w, s.user());
@@ -108,57 +107,40 @@ public final class MembershipWrites {
 
     // ---- new associations -------------------------------------------------------------------------------
 
-    public boolean hasDefaultAssociations(@ExchangeProperty("batch") MembershipBatch batch) {
-        return !batch.defaultAssociations().isEmpty();
+    /**
+     * Policy common: the users' association with default_account first (a load ignores a DefaultAccount the user
+     * has no association with; examples/slurm-sandbox/FINDINGS.md §1). Not fatal when it fails: the load still adds
+     * the associations; only the users' default account stays as SLURM has it.
+     */
+    public SlurmBatch<String> defaultAssociations(@ExchangeProperty("batch") MembershipBatch batch, @ExchangeProperty("offering") OfferingConfig o) {
+        List<String> users = batch.defaultAssociations();
+        return SlurmBatch.of("adding users to default_account " + o.slurm().defaultAccount(), users)
+                .batch(users.isEmpty() ? null : new SlurmCommands(o.slurm()).addDefaultAssociations(users));
     }
 
-    public SlurmCommand defaultAssociationsCommand(@ExchangeProperty("batch") MembershipBatch batch, @ExchangeProperty("offering") OfferingConfig o) {
-        return new SlurmCommands(o.slurm()).addDefaultAssociations(batch.defaultAssociations());
-    }
-
-    /** Not fatal: the load still adds the associations; only the users' default account stays as SLURM has it. */
-    public void defaultAssociationsAdded(@Body SlurmResult r, @ExchangeProperty("offering") OfferingConfig o) {
-        if (!r.succeeded()) {
-            LOG.warn("adding users to default_account {} failed ({}); their default account is left as it is", o.slurm().defaultAccount(), r.message());
-        }
-    }
-
-    public boolean hasLoad(@ExchangeProperty("batch") MembershipBatch batch) {
-        return !batch.load().isEmpty();
-    }
-
-    public SlurmCommand loadCommand(@ExchangeProperty("batch") MembershipBatch batch, Exchange exchange) {
+    /**
+     * Every resource's new associations in one sacctmgr load; if it fails, one load per account. With
+     * default_partition, always one {@code add user … Partition=} per account (load's partition syntax is unverified).
+     */
+    public SlurmBatch<MembershipWork> adds(@ExchangeProperty("batch") MembershipBatch batch, @ExchangeProperty("offering") OfferingConfig o,
+                                           @ExchangeProperty("cluster") String cluster, @ExchangeProperty("tally") MembershipSteps.Tally tally) {
+        SlurmCommands commands = new SlurmCommands(o.slurm());
+        SlurmBatch<MembershipWork> adds = SlurmBatch.of("association load", batch.adding())
+                .onBatchSuccess(w -> added(w, tally))
+                .eachItem(w -> List.of(batch.perAccountAdds()
+                                ? commands.addUsers(w.add, w.account, w.defaultAccount, w.partitions)
+                                : commands.load(MembershipBatch.load(w).cluster(cluster))),
+                        (w, r) -> added(w, r, tally));
         LoadFile file = batch.load();
-        LOG.info("adding {} association(s) of {} account(s) in one sacctmgr load", file.lines(), batch.adding().size());
-        SlurmCommand cmd = load(exchange, file);
-        LOG.debug("load file:\n{}", cmd.stdin());
-        return cmd;
-    }
-
-    public void loadApplied(@Body SlurmResult r, @ExchangeProperty("batch") MembershipBatch batch,
-                            @ExchangeProperty("tally") MembershipSteps.Tally tally, Exchange exchange) {
-        exchange.setProperty("batchFailed", !r.succeeded());
-        if (r.succeeded()) {
-            batch.adding().forEach(w -> added(w, tally));
-        } else {
-            LOG.warn("batch load failed ({}); adding the associations account by account to isolate the failure", r.message());
+        if (!file.isEmpty()) {
+            LOG.info("adding {} association(s) of {} account(s) in one sacctmgr load", file.lines(), batch.adding().size());
+            adds.batch(commands.load(file.cluster(cluster)));
+            LOG.debug("load file:\n{}", adds.command().stdin());
         }
+        return adds;
     }
 
-    /** Per-account adds: always with partitions, otherwise only when the batch load failed. */
-    public List<MembershipWork> addsOneByOne(@ExchangeProperty("batch") MembershipBatch batch, Exchange exchange) {
-        boolean failed = Boolean.TRUE.equals(exchange.getProperty("batchFailed", Boolean.class));
-        return batch.perAccountAdds() || failed ? batch.adding() : List.of();
-    }
-
-    public SlurmCommand addCommand(@ExchangeProperty("work") MembershipWork w, @ExchangeProperty("batch") MembershipBatch batch,
-                                   @ExchangeProperty("offering") OfferingConfig o, Exchange exchange) {
-        return batch.perAccountAdds()
-                ? new SlurmCommands(o.slurm()).addUsers(w.add, w.account, w.defaultAccount, w.partitions)
-                : load(exchange, MembershipBatch.load(w));
-    }
-
-    public void added(@Body SlurmResult r, @ExchangeProperty("work") MembershipWork w, @ExchangeProperty("tally") MembershipSteps.Tally tally) {
+    private static void added(MembershipWork w, SlurmResult r, MembershipSteps.Tally tally) {
         if (r.succeeded()) {
             added(w, tally);
         } else {
@@ -173,38 +155,29 @@ public final class MembershipWrites {
 
     // ---- QoS ----------------------------------------------------------------------------------------------
 
-    public List<MembershipBatch.QosGroup> qosGroups(@ExchangeProperty("batch") MembershipBatch batch) {
-        return batch.qosGroups();
-    }
-
-    public SlurmCommand qosGroupCommand(@ExchangeProperty("qosGroup") MembershipBatch.QosGroup g, @ExchangeProperty("offering") OfferingConfig o) {
-        LOG.info("setting QoS {} on {} account(s) in one sacctmgr call", g.qos(), g.works().size());
-        return new SlurmCommands(o.slurm()).setQos(g.accounts(), g.qos());
-    }
-
     /**
-     * The group's accounts all changed, or — when the command failed or SLURM left some QoS unchanged — the
-     * accounts of the group are set one by one to find which one (a group of one is judged here directly).
+     * One modify per distinct target QoS; the accounts of a group one by one when it fails or SLURM leaves a QoS
+     * unchanged (a group of one is its own account's command).
      */
-    public List<MembershipWork> qosGroupApplied(@Body SlurmResult r, @ExchangeProperty("qosGroup") MembershipBatch.QosGroup g) {
-        if (g.works().size() == 1) {
-            qosApplied(r, g.works().get(0));
-            return List.of();
+    public List<SlurmBatch<MembershipWork>> qosGroups(@ExchangeProperty("batch") MembershipBatch batch, @ExchangeProperty("offering") OfferingConfig o) {
+        SlurmCommands commands = new SlurmCommands(o.slurm());
+        List<SlurmBatch<MembershipWork>> out = new ArrayList<>();
+        for (MembershipBatch.QosGroup g : batch.qosGroups()) {
+            SlurmBatch<MembershipWork> group = SlurmBatch.of("setting QoS " + g.qos() + " on " + g.accounts(), g.works())
+                    .succeededWhen(r -> r.succeeded() && !SlurmOutput.qosIgnored(r))
+                    .onBatchSuccess(w -> w.qos = w.qosTarget)
+                    .eachItem(w -> List.of(commands.setQos(w.account, w.qosTarget)), MembershipWrites::qosApplied);
+            if (g.works().size() > 1) {
+                LOG.info("setting QoS {} on {} account(s) in one sacctmgr call", g.qos(), g.works().size());
+                group.batch(commands.setQos(g.accounts(), g.qos()));
+            }
+            out.add(group);
         }
-        if (r.succeeded() && !ignoredQos(r)) {
-            g.works().forEach(w -> w.qos = w.qosTarget);
-            return List.of();
-        }
-        LOG.warn("setting QoS {} on {} failed ({}); setting it account by account", g.qos(), g.accounts(), r.message());
-        return g.works();
+        return out;
     }
 
-    public SlurmCommand qosCommand(@ExchangeProperty("work") MembershipWork w, @ExchangeProperty("offering") OfferingConfig o) {
-        return new SlurmCommands(o.slurm()).setQos(w.account, w.qosTarget);
-    }
-
-    public void qosApplied(@Body SlurmResult r, @ExchangeProperty("work") MembershipWork w) {
-        if (ignoredQos(r)) {
+    private static void qosApplied(MembershipWork w, SlurmResult r) {
+        if (SlurmOutput.qosIgnored(r)) {
             w.problem("SLURM left the QoS of " + w.account + " unchanged: its associations have a default QoS outside "
                     + w.qosTarget + " (" + r.message() + ")");
         } else if (r.succeeded()) {
@@ -212,17 +185,5 @@ public final class MembershipWrites {
         } else {
             w.problem("setting QoS " + w.qosTarget + " on " + w.account + ": " + r.message());
         }
-    }
-
-    private static boolean ignoredQos(SlurmResult r) {
-        return r.succeeded() && (r.stdout() + r.stderr()).contains(QOS_IGNORED);
-    }
-
-    // ---- plumbing ----------------------------------------------------------------------------------------
-
-    private static SlurmCommand load(Exchange exchange, LoadFile file) {
-        OfferingConfig o = exchange.getProperty("offering", OfferingConfig.class);
-        file.cluster(exchange.getProperty("cluster", String.class));
-        return new SlurmCommands(o.slurm()).load(file);
     }
 }

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A flat file for {@code sacctmgr load} (slurm.md §6, "Batch file"): one process adds every missing account and
+ * A flat file for {@code sacctmgr load} (examples/slurm-sandbox/FINDINGS.md §1): one process adds every missing account and
  * association and changes the limits of existing ones, whatever the number of lines. Lines are written in tree
  * order — a {@code Parent - 'x'} line applies to every following line until the next one, so each parent's block
  * comes after the line that creates the parent. One bad line aborts the whole file, so every name is checked

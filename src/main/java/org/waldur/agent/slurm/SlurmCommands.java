@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Builds every SLURM command the agent runs, so the rules cannot be forgotten at a call site (slurm.md §1):
+ * Builds every SLURM command the agent runs, so the rules cannot be forgotten at a call site:
  * sacctmgr always gets {@code --parsable2 --noheader --immediate}; sacct {@code --parsable2 --noheader};
  * every entity name passes {@link SlurmNames} first; {@code cluster=<name>} scopes sacctmgr (before {@code set}
  * in modify commands) and {@code --cluster(s)=} the job tools; the configured command prefix
@@ -66,12 +66,17 @@ public final class SlurmCommands {
                 "-o", "%A"), "--clusters");
     }
 
-    /** Usage of a reporting window for many accounts in one process (slurm.md §3, §7). */
+    /**
+     * Usage of a reporting window for many accounts in one process. Both ends are given (without {@code --endtime}
+     * sacct's window can collapse to nothing), {@code --truncate} clips jobs to the window (else a job spanning two
+     * months is counted in both), {@code --allocations} keeps only the job rows (never its steps), and
+     * {@code --noconvert} keeps memory in MB (examples/slurm-sandbox/FINDINGS.md §6 for the rows as measured).
+     */
     public SlurmCommand sacct(String start, String end, Collection<String> accounts) {
         String tres = settings.usageBasis() == SlurmSettings.UsageBasis.ALLOCATED ? "AllocTRES" : "ReqTRES";
         return tool("sacct", false, List.of("--parsable2", "--noheader", "--noconvert", "--truncate", "--allocations",
                 "--allusers", "--starttime=" + start, "--endtime=" + end, "--accounts=" + accounts(accounts),
-                "--format=Account," + tres + ",Elapsed,User"), "--cluster");
+                "--format=Account," + tres + ",Elapsed,User"), "--cluster").withStreamedOutput();
     }
 
     // ---- writes ------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 package org.waldur.agent.slurm;
 
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Message;
@@ -7,14 +8,16 @@ import org.waldur.agent.config.OfferingConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.LinkedHashSet;
+import java.io.InputStream;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The Camel side of running a {@link SlurmCommand} with camel-exec (routes/slurm.camel.yaml): exec headers from
- * the argv, stdin from the command (never a leftover message body), a {@link SlurmResult} from the exit code and
- * both streams. Also counts the processes started, which tests and the bench command report.
+ * The Camel side of running a {@link SlurmCommand} with camel-exec (routes/slurm.camel.yaml, the one place that
+ * runs a process): exec headers from the argv, stdin from the command (never a leftover message body), a
+ * {@link SlurmResult} from the exit code and both streams ({@link StreamedResult} for streamed output). Also counts
+ * the processes started, which tests and the bench command report.
  */
 public final class SlurmExec {
     private static final Logger LOG = LoggerFactory.getLogger("org.waldur.agent.slurm");
@@ -49,26 +52,40 @@ public final class SlurmExec {
         return SlurmResult.dryRun();
     }
 
-    public SlurmResult result(Exchange exchange) {
+    /** A {@link SlurmResult}, or for a command with streamed output a {@link StreamedResult}. */
+    public Object result(Exchange exchange) {
         Message m = exchange.getMessage();
+        SlurmCommand cmd = exchange.getProperty("slurmCommand", SlurmCommand.class);
         Integer exit = m.getHeader("CamelExecExitValue", Integer.class);
-        String stdout = m.getBody(String.class);
         String stderr = m.getHeader("CamelExecStderr", String.class);
+        String stdout = cmd.streamedOutput() ? "" : m.getBody(String.class);
         SlurmResult r = SlurmResult.of(exit == null ? -1 : exit, stdout, stderr);
         if (r.status() == SlurmResult.Status.FAILED) {
-            LOG.warn("SLURM command failed (exit {}): {}: {}", r.exitCode(), exchange.getProperty("slurmCommand"), r.message());
+            LOG.warn("SLURM command failed (exit {}): {}: {}", r.exitCode(), cmd, r.message());
         }
-        return r;
+        return cmd.streamedOutput() ? new StreamedResult(r, m.getBody(InputStream.class)) : r;
     }
 
     /** The process could not start at all (missing binary, bad prefix): a failure with a clear reason. */
-    public SlurmResult notStarted(Exchange exchange) {
+    public Object notStarted(Exchange exchange) {
         Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         SlurmCommand cmd = exchange.getProperty("slurmCommand", SlurmCommand.class);
         String why = "command not found or not executable: " + cmd.executable()
                 + (t != null && t.getCause() != null ? " (" + t.getCause().getMessage() + ")" : "");
         LOG.warn("SLURM command did not start: {}: {}", cmd, why);
-        return new SlurmResult(SlurmResult.Status.FAILED, 127, "", why);
+        SlurmResult r = new SlurmResult(SlurmResult.Status.FAILED, 127, "", why);
+        return cmd.streamedOutput() ? new StreamedResult(r, InputStream.nullInputStream()) : r;
+    }
+
+    // ---- a batch, then one by one (routes/slurm.camel.yaml, slurm-batch) ---------------------------------
+
+    /** After the batch command's answer (null: no batch command ran), the item commands to run one by one. */
+    public List<? extends SlurmBatch.Step<?>> oneByOne(@ExchangeProperty("slurmBatch") SlurmBatch<?> batch, @Body SlurmResult answer) {
+        return batch.oneByOne(answer);
+    }
+
+    public void stepApplied(@ExchangeProperty("slurmStep") SlurmBatch.Step<?> step, @Body SlurmResult answer) {
+        step.applied(answer);
     }
 
     // ---- the cycle snapshot (routes/slurm.camel.yaml, slurm-snapshot) ------------------------------------
@@ -87,14 +104,7 @@ public final class SlurmExec {
 
     /** TRES names from {@code list tres} ({@code type|name|id} → {@code gres/gpu}, {@code cpu}). */
     public Set<String> tres(SlurmResult r) {
-        Set<String> out = new LinkedHashSet<>();
-        for (String line : required(r, "sacctmgr list tres").lines().toList()) {
-            String[] f = line.strip().split("\\|", -1);
-            if (f.length >= 2 && !f[0].isEmpty()) {
-                out.add(f[1].isEmpty() ? f[0] : f[0] + "/" + f[1]);
-            }
-        }
-        return out;
+        return SlurmOutput.tres(required(r, "sacctmgr list tres"));
     }
 
     public String stdout(SlurmResult r) {

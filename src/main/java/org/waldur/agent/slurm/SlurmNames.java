@@ -5,7 +5,7 @@ import java.util.regex.Pattern;
 /**
  * The names this agent lets reach a SLURM command. sacctmgr treats a comma as a list separator, a space splits
  * arguments if anything ever goes through a shell, a leading '-' reads as an option, a '"' is stored as a
- * backtick and non-ASCII is mangled (slurm.md §2): any such name would leave Waldur and SLURM disagreeing, or
+ * backtick and non-ASCII is mangled (comma lists: examples/slurm-sandbox/FINDINGS.md §2): any such name would leave Waldur and SLURM disagreeing, or
  * worse, grant access to the wrong entity. So names are checked against a strict pattern before any argv exists.
  *
  * <ul>

@@ -2,7 +2,7 @@ package org.waldur.agent.slurm;
 
 /**
  * What a SLURM process did. sacctmgr answers "Nothing new added." / "Nothing modified" / "Nothing deleted" with
- * exit code 1 when the state already is what was asked (slurm.md §5): that is {@link Status#ALREADY}, not a
+ * exit code 1 when the state already is what was asked (measured on SLURM 22.05.8): that is {@link Status#ALREADY}, not a
  * failure — callers check existence first, because a modify of a missing account prints the same text.
  */
 public record SlurmResult(Status status, int exitCode, String stdout, String stderr) {

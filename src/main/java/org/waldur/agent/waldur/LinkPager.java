@@ -8,7 +8,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Waldur lists are bare JSON arrays with paging in the {@code Link} header (waldur-api.md §5). Like the
+ * Waldur lists are bare JSON arrays with paging in the {@code Link} header ({@code <…?page=2>; rel="next"}). Like the
  * generated py-client, only the {@code page} number is taken from {@code rel="next"} and put on our own URL,
  * so a proxy that rewrites scheme or host in Link cannot redirect the agent. A page cap bounds the loop.
  */

@@ -2,7 +2,10 @@ package org.waldur.agent.waldur;
 
 import java.util.Map;
 
-/** The fields of {@code OrderDetails} the agent reads (waldur-api.md §8.3). */
+/**
+ * The fields of an order the agent reads (schema {@code OrderDetails} in
+ * src/test/resources/waldur-openapi/waldur-openapi-site-agent-subset-8.0.5.yaml), and what its type asks for.
+ */
 public record Order(String uuid, String type, String state, String marketplaceResourceUuid, String resourceName,
                     Map<String, Object> attributes, Map<String, Number> limits, String planUuid,
                     String projectUuid, String projectSlug, String projectName,
@@ -16,6 +19,16 @@ public record Order(String uuid, String type, String state, String marketplaceRe
 
     public boolean isExecuting() {
         return "executing".equals(state);
+    }
+
+    /** Create and Restore build the allocation with the project team's associations, so they read the team. */
+    public boolean needsTeam() {
+        return "Create".equals(type) || "Restore".equals(type);
+    }
+
+    /** An Update without limits of its own is a plan switch: the new plan's quotas are the limits. */
+    public boolean needsPlanQuotas() {
+        return "Update".equals(type) && (limits == null || limits.isEmpty()) && planUuid != null;
     }
 
     @Override

@@ -6,12 +6,31 @@ import java.io.IOException;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Waldur failures in two kinds (waldur-api.md §6): transient — 429, every 5xx, timeouts and connection errors —
+ * Waldur failures in two kinds: transient — 429, every 5xx, timeouts and connection errors —
  * are retried with backoff and then left for the next cycle, never turned into an erred order; every other 4xx
  * is permanent and logged with the response body.
  */
 public final class WaldurErrors {
     private WaldurErrors() {
+    }
+
+    /** How a failed item (an order, a resource) ends: left for the next cycle, or erred with {@code reason}. */
+    public record Failure(boolean transientTrouble, String reason) {
+    }
+
+    /**
+     * The one classifier for a failed item: transient Waldur trouble leaves it for the next cycle; a permanent
+     * Waldur answer errs it with status, path and body; anything else (a SLURM refusal, an unsafe name, a planning
+     * conflict) errs it with its own message.
+     */
+    public static Failure classify(Throwable t) {
+        if (isTransient(t)) {
+            return new Failure(true, describe(t));
+        }
+        if (t instanceof HttpOperationFailedException || t.getCause() instanceof HttpOperationFailedException) {
+            return new Failure(false, describe(t));
+        }
+        return new Failure(false, t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
     }
 
     public static boolean isTransient(Throwable t) {

@@ -97,7 +97,7 @@ class OrderProcessRouteTest extends AgentRouteTestSupport {
             stdin.set(ex.getMessage().getBody(String.class));
             slurm.process(ex);
         });
-        template.sendBody("direct:" + mode + "-cycle", null);
+        runCycle(mode);
     }
 
     @Test

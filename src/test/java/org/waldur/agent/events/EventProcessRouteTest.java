@@ -1,7 +1,6 @@
 package org.waldur.agent.events;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -54,10 +53,8 @@ class EventProcessRouteTest extends AgentRouteTestSupport {
     void listen() throws Exception {
         broker = WaldurBroker.require();
         waldur.attachBroker(broker);
-        MockEndpoint exec = getMockEndpoint("mock:exec:slurm");
-        exec.whenAnyExchangeReceived(slurm);
-        getMockEndpoint("mock:exec:sacct").whenAnyExchangeReceived(slurm);
-        template.sendBody("direct:event-process-cycle", null);
+        getMockEndpoint("mock:exec:slurm").whenAnyExchangeReceived(slurm);
+        runCycle("event-process"); // registration, then the streams connect and queue their catch-up passes
         EventHub hub = hub();
         waitFor(() -> hub.connectedStreams() == 4, "4 streams connected (order, user_role, resource, offering_user)");
         waitFor(hub::idle, "catch-up passes done");

@@ -135,7 +135,7 @@ class HomeDirsAndQosSettingsRouteTest extends AgentRouteTestSupport {
         waldur.setResourceFlags(restricted, false, false, true);
 
         getMockEndpoint("mock:exec:slurm").whenAnyExchangeReceived(slurm);
-        template.sendBody("direct:create-homedirs-cycle", null);
+        runCycle("create-homedirs");
 
         assertEquals(List.of("frank 0077", "gina 0077", "hank 0077"), homedirCalls(), "each member once, SLURM untouched");
         assertEquals(3, slurm.total());

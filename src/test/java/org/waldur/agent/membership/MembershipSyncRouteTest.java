@@ -120,7 +120,7 @@ class MembershipSyncRouteTest extends AgentRouteTestSupport {
                 slurm.runningJobs.remove("42|hpc_r1|zed");
             }
         });
-        template.sendBody("direct:membership-sync-cycle", null);
+        runCycle("membership-sync");
 
         assertEquals(Set.of(), users("hpc_r1"));
         assertEquals(3, slurm.count("squeue"), "before scancel, job still listed, gone");
@@ -139,7 +139,7 @@ class MembershipSyncRouteTest extends AgentRouteTestSupport {
                 slurm.runningJobs.add("42|hpc_r1|zed"); // an unkillable job
             }
         });
-        template.sendBody("direct:membership-sync-cycle", null);
+        runCycle("membership-sync");
 
         assertEquals(Set.of("zed"), users("hpc_r1"), "sacctmgr refused: Job(s) active");
         assertEquals(1 + 3, slurm.count("squeue"), "the first look, then at most job-wait-polls");
@@ -178,7 +178,7 @@ class MembershipSyncRouteTest extends AgentRouteTestSupport {
                 slurm.process(ex);
             }
         });
-        template.sendBody("direct:membership-sync-cycle", null);
+        runCycle("membership-sync");
 
         assertEquals("Erred", state(r));
         assertTrue(((String) waldur.resource(r).get("error_message")).contains("left the QoS of hpc_r1 unchanged"));

@@ -2,43 +2,18 @@ package org.waldur.agent.slurm;
 
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The char-based fast path must not change what {@link TresString#amount(String, String)} returns. */
+/**
+ * {@link TresString#amount(String, String)} against values worked out by hand from the documented rule (mem in MB,
+ * a bare mem number is MB; other TRES count items; K…E multiply by 1024ⁿ; anything unparsable is 0), so both the
+ * fast integer path and the general path are held to the rule, not to each other.
+ */
 class TresStringAmountTest {
-
-    /** The implementation before the fast path was added, kept verbatim as the oracle. */
-    private static double previousAmount(String type, String value) {
-        if (value == null || value.isEmpty()) {
-            return 0;
-        }
-        char last = Character.toUpperCase(value.charAt(value.length() - 1));
-        int power = switch (last) {
-            case 'K' -> 1;
-            case 'M' -> 2;
-            case 'G' -> 3;
-            case 'T' -> 4;
-            case 'P' -> 5;
-            case 'E' -> 6;
-            default -> 0;
-        };
-        String digits = power > 0 ? value.substring(0, value.length() - 1) : value;
-        double number;
-        try {
-            number = Double.parseDouble(digits);
-        } catch (NumberFormatException e) {
-            return 0;
-        }
-        if ("mem".equals(type)) {
-            int fromMb = power == 0 ? 0 : power - 2;
-            return number * Math.pow(1024, fromMb);
-        }
-        return number * Math.pow(1024, power);
-    }
 
     @Test
     void documentedAmounts() {
@@ -66,22 +41,56 @@ class TresStringAmountTest {
     }
 
     @Test
-    void sameResultAsBeforeForTrickyAndRandomValues() {
-        List<String> values = new ArrayList<>(List.of(
-                "", "0", "00", "4", "16000M", "16000m", "2G", "512K", "1T", "2P", "3E", "7e", "K", "M", "1.5G",
-                "0.25", "-1", "+4", "1e3", "1e3K", "NaN", "Infinity", "abc", "1d", "1f", " 4", "4 ", "4GB",
-                "999999999999999999", "9999999999999999999", "9223372036854775807", "8796093022208K",
-                "8796093022208M", "9007199254740993", "9007199254740993K", "123456789012345678G"));
+    void trickyValuesForMemory() {
+        assertEquals(0, TresString.amount("mem", ""));
+        assertEquals(0, TresString.amount("mem", "00"));
+        assertEquals(16000, TresString.amount("mem", "16000m"));                 // suffixes in either case
+        assertEquals(1_048_576, TresString.amount("mem", "1T"));
+        assertEquals(3_298_534_883_328L, TresString.amount("mem", "3E"));        // 3 × 1024⁴ MB
+        assertEquals(7_696_581_394_432L, TresString.amount("mem", "7e"));
+        assertEquals(1536, TresString.amount("mem", "1.5G"));                    // decimals take the general path
+        assertEquals(0.25, TresString.amount("mem", "0.25"));
+        assertEquals(-1, TresString.amount("mem", "-1"));
+        assertEquals(1000, TresString.amount("mem", "1e3"));                     // an exponent, not a suffix
+        assertEquals(0.9765625, TresString.amount("mem", "1e3K"));              // 1000 KB
+        assertEquals(8_589_934_592L, TresString.amount("mem", "8796093022208K")); // 2⁴³ KB = 2³³ MB
+        assertEquals(1.0e18, TresString.amount("mem", "999999999999999999"));    // beyond a long in KB: a double
+    }
+
+    @Test
+    void trickyValuesForCounts() {
+        assertEquals(0, TresString.amount("cpu", "0"));
+        assertEquals(0, TresString.amount("cpu", "K"));                          // a suffix without digits
+        assertEquals(0, TresString.amount("cpu", "4GB"));
+        assertEquals(4, TresString.amount("cpu", "+4"));
+        assertEquals(4, TresString.amount("cpu", " 4"));
+        assertEquals(4, TresString.amount("cpu", "4 "));
+        assertEquals(1, TresString.amount("cpu", "1d"));                         // Java's double literal suffixes
+        assertEquals(1, TresString.amount("gres/gpu", "1f"));
+        assertEquals(1000, TresString.amount("cpu", "1e3"));
+        assertEquals(1_024_000, TresString.amount("cpu", "1e3K"));
+        assertEquals(Double.NaN, TresString.amount("cpu", "NaN"));
+        assertEquals(Double.POSITIVE_INFINITY, TresString.amount("cpu", "Infinity"));
+        assertEquals(9_007_199_254_740_992L, TresString.amount("cpu", "8796093022208K")); // 2⁴³ × 1024 = 2⁵³
+        assertEquals(9_007_199_254_740_992L, TresString.amount("cpu", "9007199254740993")); // 2⁵³+1 rounds to 2⁵³
+        assertEquals(9.223372036854775807e18, TresString.amount("gres/gpu", "9223372036854775807"));
+    }
+
+    /** Integers with every suffix, against exact decimal arithmetic rounded once to a double. */
+    @Test
+    void integersFollowTheRuleExactly() {
         Random random = new Random(42);
-        String suffixes = "KMGTPEkmgtpe";
+        String suffixes = " KMGTPE";
         for (int i = 0; i < 20_000; i++) {
-            String digits = Long.toString(Math.abs(random.nextLong()) >>> random.nextInt(63));
-            values.add(random.nextBoolean() ? digits : digits + suffixes.charAt(random.nextInt(suffixes.length())));
-        }
-        for (String type : List.of("mem", "cpu", "gres/gpu")) {
-            for (String value : values) {
-                assertEquals(previousAmount(type, value), TresString.amount(type, value), type + "=" + value);
-            }
+            long n = Math.abs(random.nextLong()) >>> random.nextInt(63);
+            int power = random.nextInt(suffixes.length());
+            String value = n + (power == 0 ? "" : String.valueOf(suffixes.charAt(power)));
+            BigDecimal count = new BigDecimal(n).multiply(BigDecimal.valueOf(1024).pow(power));
+            BigDecimal megabytes = power == 0 ? new BigDecimal(n)
+                    : new BigDecimal(n).multiply(new BigDecimal(1024).pow(power - 1, MathContext.UNLIMITED))
+                    .divide(BigDecimal.valueOf(1024));
+            assertEquals(count.doubleValue(), TresString.amount("cpu", value), "cpu=" + value);
+            assertEquals(megabytes.doubleValue(), TresString.amount("mem", value), "mem=" + value);
         }
     }
 }

@@ -1,16 +1,22 @@
 package org.waldur.agent.support;
 
 import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.spi.Registry;
 import org.apache.camel.test.junit5.CamelContextConfiguration;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.waldur.agent.App;
+import org.waldur.agent.CycleTracker;
+import org.waldur.agent.config.AgentConfig;
+import org.waldur.agent.config.ConfigResolver;
+import org.waldur.agent.config.Mode;
 import org.waldur.agent.fake.FakeWaldur;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -34,7 +40,6 @@ public abstract class AgentRouteTestSupport extends CamelMainTestSupport {
 
     protected AgentRouteTestSupport() {
         overrides.put("camel.main.routes-include-pattern", "file:routes/*.yaml");
-        overrides.put("agent.config-file", configFile.toString());
         overrides.put("agent.waldur.retries", "2");
         overrides.put("agent.waldur.retry-delay-ms", "10");
         overrides.put("agent.waldur.response-timeout-ms", "2000");
@@ -83,6 +88,15 @@ public abstract class AgentRouteTestSupport extends CamelMainTestSupport {
         }
     }
 
+    /** What App binds before Camel starts: the configuration, resolved once, and the cycle tracker. */
+    @Override
+    protected void bindToRegistry(Registry registry) throws Exception {
+        super.bindToRegistry(registry);
+        AgentConfig config = ConfigResolver.resolve(configFile.toString(), System.getenv());
+        registry.bind("agentConfig", config);
+        registry.bind("cycles", new CycleTracker(config, EnumSet.noneOf(Mode.class), null));
+    }
+
     @Override
     public void configureContext(CamelContextConfiguration c) {
         super.configureContext(c);
@@ -91,12 +105,20 @@ public abstract class AgentRouteTestSupport extends CamelMainTestSupport {
         c.withMockEndpointsAndSkip("exec:*");
     }
 
-    /** Runs one cycle of a mode ({@code order-process}, {@code report}, {@code membership-sync}). */
-    protected void cycle(String mode) throws Exception {
+    /** Runs one cycle of a mode ({@code order-process}, {@code report}, {@code membership-sync}) against {@link #slurm}. */
+    protected void cycle(String flow) throws Exception {
         MockEndpoint exec = getMockEndpoint("mock:exec:slurm");
         exec.whenAnyExchangeReceived(slurm);
-        getMockEndpoint("mock:exec:sacct").whenAnyExchangeReceived(slurm);
-        template.sendBody("direct:" + mode + "-cycle", null);
+        runCycle(flow);
+    }
+
+    /**
+     * Runs one cycle of a flow as its timer would (routes/cycle.camel.yaml), with whatever answers the test put on
+     * {@code mock:exec:slurm}; {@code create-homedirs} serves the membership_sync offerings.
+     */
+    protected void runCycle(String flow) {
+        String mode = flow.equals("create-homedirs") ? "membership_sync" : flow.replace('-', '_');
+        template.sendBodyAndHeaders("direct:cycle", null, Map.of("flow", flow, "mode", mode));
     }
 
     @AfterEach

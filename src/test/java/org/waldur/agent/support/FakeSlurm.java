@@ -16,7 +16,7 @@ import java.util.function.Predicate;
 
 /**
  * A stateful stand-in for sacctmgr/squeue/scancel for fast route tests: it answers the argv the agent builds
- * with the outputs and exit codes documented for SLURM 22.05 (slurm.md §4, §5) and keeps accounts, parents,
+ * with the outputs and exit codes measured on SLURM 22.05 (examples/slurm-sandbox/FINDINGS.md) and keeps accounts, parents,
  * limits and associations, so a test can assert what SLURM would hold. Installed on the mocked exec endpoint.
  * The real-SLURM suites (*IT) prove the same flows against the real binaries.
  */
