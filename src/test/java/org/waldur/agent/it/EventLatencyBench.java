@@ -30,6 +30,7 @@ public final class EventLatencyBench {
                 String order = rig.order("seq" + i);
                 rig.waitFor(() -> rig.done(order), 60_000, "order seq" + i + " done");
                 seq[i] = System.nanoTime() - t0;
+                System.out.printf("order %d: %.0f ms%n", i, seq[i] / 1e6); // partial figures survive a SLURM outage
             }
             print("sequential, " + n + " orders one at a time", seq);
 
