@@ -13,6 +13,9 @@ import org.waldur.agent.accounting.ReportSteps;
 import org.waldur.agent.accounts.OrderSteps;
 import org.waldur.agent.config.AgentConfig;
 import org.waldur.agent.config.Mode;
+import org.waldur.agent.events.EventHub;
+import org.waldur.agent.events.EventSetup;
+import org.waldur.agent.events.StompEventStream;
 import org.waldur.agent.membership.HomeDirs;
 import org.waldur.agent.membership.MembershipSteps;
 import org.waldur.agent.membership.MembershipWrites;
@@ -34,6 +37,7 @@ import java.util.EnumSet;
 import java.util.Set;
 import java.util.Map;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
@@ -60,9 +64,13 @@ public class AgentBeans implements CamelConfiguration {
                                    @PropertyInject(value = "agent.membership-sync.enabled", defaultValue = "false") boolean members,
                                    @PropertyInject(value = "agent.order-process.period-ms", defaultValue = "300000") long ordersMs,
                                    @PropertyInject(value = "agent.report.period-ms", defaultValue = "1800000") long reportMs,
-                                   @PropertyInject(value = "agent.membership-sync.period-ms", defaultValue = "300000") long membersMs) {
+                                   @PropertyInject(value = "agent.membership-sync.period-ms", defaultValue = "300000") long membersMs,
+                                   @PropertyInject(value = "agent.event-process.enabled", defaultValue = "false") boolean events,
+                                   @PropertyInject(value = "agent.event-process.period-ms", defaultValue = "3600000") long eventsMs) {
+        // event_process completes a "cycle" at every pass (a burst, a catch-up, the reconciliation): its period is
+        // the reconciliation's, the longest a healthy event mode goes without a pass
         Map<Mode, Long> periods = new EnumMap<>(Map.of(Mode.ORDER_PROCESS, ordersMs, Mode.REPORT, reportMs,
-                Mode.MEMBERSHIP_SYNC, membersMs));
+                Mode.MEMBERSHIP_SYNC, membersMs, Mode.EVENT_PROCESS, eventsMs));
         Set<Mode> selected = EnumSet.noneOf(Mode.class);
         if (orders) {
             selected.add(Mode.ORDER_PROCESS);
@@ -72,6 +80,9 @@ public class AgentBeans implements CamelConfiguration {
         }
         if (members) {
             selected.add(Mode.MEMBERSHIP_SYNC);
+        }
+        if (events) {
+            selected.add(Mode.EVENT_PROCESS);
         }
         health = new CycleHealth(periods, selected, stateDir.isBlank() ? HealthState.defaultDir(System.getenv()) : Path.of(stateDir),
                 Clock.systemUTC());
@@ -132,6 +143,20 @@ public class AgentBeans implements CamelConfiguration {
         return new ReportSteps(config, fixedNow.isBlank() ? ZonedDateTime::now
                 : () -> ZonedDateTime.ofInstant(Instant.parse(fixedNow), ZoneOffset.UTC))
                 .backfill(from.isBlank() ? null : YearMonth.parse(from), to.isBlank() ? null : YearMonth.parse(to));
+    }
+
+    @BindToRegistry("eventSetup")
+    public EventSetup eventSetup() {
+        return new EventSetup("waldur-camel-agent " + App.version());
+    }
+
+    /** event_process: the STOMP streams and the worker that turns their events into passes of the polling code. */
+    @BindToRegistry("eventHub")
+    public EventHub eventHub(@PropertyInject(value = "agent.event-process.window-ms", defaultValue = "200") long windowMs,
+                             @PropertyInject(value = "agent.event-process.heartbeat-ms", defaultValue = "10000") long heartbeatMs) {
+        StompEventStream.Settings d = StompEventStream.Settings.defaults();
+        return new EventHub(Duration.ofMillis(windowMs), new StompEventStream.Settings(Duration.ofMillis(heartbeatMs),
+                d.backoffBase(), d.backoffCap(), d.prefetch()));
     }
 
     @BindToRegistry("fileBackedExec")

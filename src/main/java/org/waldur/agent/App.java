@@ -32,13 +32,13 @@ import java.util.concurrent.Callable;
  * and the one-shot {@code create-homedirs} command (the reference's {@code waldur_site_create_homedirs}).
  */
 @Command(name = "waldur-camel-agent", mixinStandardHelpOptions = true, versionProvider = App.Version.class,
-        description = "Connects a SLURM cluster to Waldur: order_process, report, membership_sync.",
+        description = "Connects a SLURM cluster to Waldur: order_process, report, membership_sync, event_process.",
         subcommands = {LoadComponentsCommand.class, DiagnosticsCommand.class, HealthzCommand.class,
                 org.waldur.agent.auditor.server.AuditorCommand.class, AuditorSlurmCollectorCommand.class})
 public final class App implements Callable<Integer> {
 
     @Option(names = {"-m", "--mode"}, split = ",", paramLabel = "MODE",
-            description = "order_process, report, membership_sync; several comma-separated run in one process "
+            description = "order_process, report, membership_sync, event_process; several comma-separated run in one process "
                     + "(default: from WALDUR_SYNC_DIRECTION, else order_process)")
     List<String> modes = new ArrayList<>();
 
@@ -181,6 +181,12 @@ public final class App implements Callable<Integer> {
         config.warnings().forEach(w -> System.err.println("waldur-camel-agent: warning: " + w));
         Logging.enableSentry(config.sentryDsn().isBlank() ? env.get("SENTRY_DSN") : config.sentryDsn(),
                 env.get("SENTRY_ENVIRONMENT"), "waldur-camel-agent@" + version(), config.secrets());
+        if (!selected.contains(Mode.EVENT_PROCESS)) {
+            // The reference's polling modes skip these offerings for its event mode; here nothing is left unserved.
+            config.offerings().stream().filter(o -> o.stompEnabled()).forEach(o -> System.err.println(
+                    "waldur-camel-agent: warning: offering " + o.name() + " has stomp_enabled but event_process does "
+                            + "not run in this process: order_process and membership_sync poll it instead"));
+        }
         Path routeDir = routes != null ? routes : defaultRoutes();
         if (!Files.isDirectory(routeDir)) {
             System.err.println("waldur-camel-agent: routes directory not found: " + routeDir);
@@ -223,6 +229,7 @@ public final class App implements Callable<Integer> {
         boolean oneShot = once || homedirsOnly;
         CycleTracker tracker = new CycleTracker(config, oneShot ? selected : EnumSet.noneOf(Mode.class),
                 oneShot ? main::completed : null);
+        tracker.setEventProcessRunning(!homedirsOnly && selected.contains(Mode.EVENT_PROCESS));
         main.bind("agentConfig", config);
         main.bind("cycles", tracker);
         // camel-main starts happily with no routes at all: a mis-pointed --routes or a deleted flow file would

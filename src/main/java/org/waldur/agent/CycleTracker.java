@@ -34,6 +34,7 @@ public final class CycleTracker {
     private final AtomicInteger cycles = new AtomicInteger();
     /** Items done and failed in the current cycle of each mode, for the mode's health (issue 13). */
     private final Map<Mode, AtomicInteger[]> perMode = new EnumMap<>(Mode.class);
+    private volatile boolean eventProcessRunning;
 
     public CycleTracker(AgentConfig config, Set<Mode> once, Runnable allDone) {
         this.config = config;
@@ -44,11 +45,16 @@ public final class CycleTracker {
         }
     }
 
+    /** Whether event_process runs in this process: it takes stomp_enabled offerings away from polling. */
+    public void setEventProcessRunning(boolean running) {
+        this.eventProcessRunning = running;
+    }
+
     public List<OfferingConfig> begin(@Header("mode") String mode) {
         AtomicInteger[] counts = perMode.get(Mode.parse(mode));
         counts[0].set(0);
         counts[1].set(0);
-        List<OfferingConfig> offerings = config.offeringsFor(Mode.parse(mode));
+        List<OfferingConfig> offerings = config.offeringsFor(Mode.parse(mode), eventProcessRunning);
         LOG.info("{} cycle: {} offering(s)", mode, offerings.size());
         return offerings;
     }

@@ -37,4 +37,9 @@ public record AgentConfig(
     public List<OfferingConfig> offeringsFor(Mode mode) {
         return offerings.stream().filter(o -> o.handles(mode)).toList();
     }
+
+    /** The offerings {@code mode} serves in a process that runs (or not) event_process. */
+    public List<OfferingConfig> offeringsFor(Mode mode, boolean eventProcessRunning) {
+        return offerings.stream().filter(o -> o.handles(mode, eventProcessRunning)).toList();
+    }
 }

@@ -135,16 +135,18 @@ public final class YamlConfigLoader {
         if (!backendType.equals("slurm")) {
             throw o.error("backend_type", "'" + backendType + "' is not supported; this agent drives SLURM only");
         }
-        for (String ignored : List.of("username_management_backend", "stomp_membership_sync_enabled",
-                "stomp_ws_host", "stomp_ws_port", "stomp_ws_path", "websocket_use_tls",
-                "resource_import_enabled", "username_reconciliation_enabled")) {
-            o.has(ignored); // accepted for compatibility; STOMP and imports are not implemented
+        for (String ignored : List.of("username_management_backend", "resource_import_enabled",
+                "username_reconciliation_enabled")) {
+            o.has(ignored); // accepted for compatibility; imports are not implemented
         }
         boolean stomp = o.bool("stomp_enabled", false);
-        if (stomp) {
-            warnings.add(o.key("stomp_enabled") + ": event processing is not implemented; order processing and "
-                    + "membership sync skip this offering, as the reference agent does for STOMP offerings");
+        String wsPath = o.string("stomp_ws_path", EventSettings.DEFAULTS.path());
+        if (wsPath.isBlank() || wsPath.chars().anyMatch(c -> c <= ' ' || c == '?' || c == '#')) {
+            throw o.error("stomp_ws_path", "must be a URL path such as /rmqws-stomp, not '" + wsPath + "'");
         }
+        EventSettings events = new EventSettings(o.string("stomp_ws_host", null),
+                o.has("stomp_ws_port") ? o.integer("stomp_ws_port", 443, 1, 65535) : null, wsPath,
+                o.bool("websocket_use_tls", true), o.bool("stomp_membership_sync_enabled", true));
         SlurmSettings slurm = slurmSettings(o.child("backend_settings"), warnings);
         if (!o.has("backend_components")) {
             // without components every Create would get no GrpTRESMins (unlimited): refuse to start instead
@@ -157,7 +159,7 @@ public final class YamlConfigLoader {
         }
         return new OfferingConfig(name, uuid, url, new Secret(token), o.bool("verify_ssl", true),
                 o.string("order_processing_backend", ""), o.string("membership_sync_backend", ""),
-                o.string("reporting_backend", ""), stomp, slurm, components, oidc);
+                o.string("reporting_backend", ""), stomp, slurm, components, oidc, events);
     }
 
     /** All three OIDC keys or none; with them, the token key may be left out (the reference's rule). */

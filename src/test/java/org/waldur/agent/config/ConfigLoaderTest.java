@@ -50,6 +50,32 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void readsTheEventModeKeysOfAStompOffering() throws Exception {
+        AgentConfig c = YamlConfigLoader.load(write(GOOD.replace("    future_key: 1\n", """
+                    stomp_enabled: true
+                    stomp_ws_host: "mq.example.org"
+                    stomp_ws_port: 15674
+                    stomp_ws_path: "/ws"
+                    websocket_use_tls: false
+                    stomp_membership_sync_enabled: false
+                """)), Map.of("WALDUR_SITE_AGENT_RECONCILIATION_PERIOD_MINUTES", "15"));
+        OfferingConfig o = c.offerings().get(0);
+        assertTrue(o.stompEnabled());
+        assertEquals(new EventSettings("mq.example.org", 15674, "/ws", false, false), o.events());
+        assertEquals(15.0, c.periodMinutes().get(Mode.EVENT_PROCESS));
+        assertTrue(c.warnings().stream().noneMatch(w -> w.contains("stomp")), () -> "" + c.warnings());
+        assertEquals(60.0, YamlConfigLoader.load(write(GOOD), Map.of()).periodMinutes().get(Mode.EVENT_PROCESS),
+                "reconciliation every 60 minutes by default");
+    }
+
+    @Test
+    void aStompPathThatIsNotAPathIsAConfigErrorNamingTheKey() throws Exception {
+        Path f = write(GOOD.replace("    future_key: 1\n", "    stomp_ws_path: \"/ws?x=1\"\n"));
+        ConfigException e = assertThrows(ConfigException.class, () -> YamlConfigLoader.load(f, Map.of()));
+        assertTrue(e.getMessage().contains("stomp_ws_path"), e.getMessage());
+    }
+
+    @Test
     void readsTheReferenceSchemaWithDefaults() throws Exception {
         AgentConfig c = YamlConfigLoader.load(write(GOOD), Map.of());
         OfferingConfig o = c.offerings().get(0);

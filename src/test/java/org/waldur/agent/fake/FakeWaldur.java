@@ -45,6 +45,7 @@ public final class FakeWaldur implements AutoCloseable {
     private final OfferingUserHandlers offeringUsers;
     private final Recorder recorder = new Recorder(OpenApiCheck.get());
     private final String providerCustomerUuid;
+    private final EventHandlers events;
 
     private FakeWaldur(String token, int port) {
         try {
@@ -64,6 +65,9 @@ public final class FakeWaldur implements AutoCloseable {
         offeringUsers.register(router);
         new OfferingHandlers(state).register(router);
         new BootstrapHandlers(state).register(router);
+        events = new EventHandlers(state, token);
+        events.register(router);
+        state.events = events;
         providerCustomerUuid = addCustomer("HPC Provider", "hpc-provider");
         executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "fake-waldur");
@@ -114,6 +118,7 @@ public final class FakeWaldur implements AutoCloseable {
 
     @Override
     public void close() {
+        events.close();
         server.stop(0);
         executor.shutdownNow();
     }
@@ -121,6 +126,44 @@ public final class FakeWaldur implements AutoCloseable {
     /** Standalone server for demos; see {@link DemoSeed#main(String[])} for the options. */
     public static void main(String[] args) {
         DemoSeed.main(args);
+    }
+
+    // ---------------------------------------------------------------- events (a real RabbitMQ)
+
+    /** From now on, subscriptions provision the broker and marketplace changes publish events to it. */
+    public FakeWaldur attachBroker(WaldurBroker broker) {
+        events.attach(broker);
+        return this;
+    }
+
+    /** A queue made by create_queue: its vhost, name, offering and object type. */
+    public record EventQueue(String vhost, String name, String offeringUuid, String type) {
+    }
+
+    public List<EventQueue> eventQueues() {
+        return events.queues().stream().map(q -> new EventQueue(q.vhost(), q.name(), q.offeringUuid(), q.type())).toList();
+    }
+
+    /** Publishes a message as Waldur would for a change of {@code type} ("order", "user_role", …) of the offering. */
+    public void publishEvent(String offeringUuid, String type, Map<String, Object> message) {
+        synchronized (state) {
+            events.publish(offeringUuid, type, message);
+        }
+    }
+
+    /** Publishes a message to one queue, whatever it says (a foreign offering's event, garbage). */
+    public void publishRaw(EventQueue q, Map<String, Object> message) {
+        events.publishRaw(new EventHandlers.Queue(null, q.offeringUuid(), q.type(), q.name(), q.vhost()), message);
+    }
+
+    /** Events that could not be published (the broker was down): Waldur loses them too. */
+    public int lostEvents() {
+        return events.lost();
+    }
+
+    /** Messages handed to the broker so far. */
+    public int publishedEvents() {
+        return events.published();
     }
 
     // ---------------------------------------------------------------- seeding
@@ -169,7 +212,9 @@ public final class FakeWaldur implements AutoCloseable {
     public String addOrder(String offeringUuid, String resourceUuid, String type, String state,
                            Map<String, Integer> limits) {
         synchronized (this.state) {
-            return Seeding.order(this.state, offeringUuid, resourceUuid, type, state, limits);
+            String uuid = Seeding.order(this.state, offeringUuid, resourceUuid, type, state, limits);
+            this.state.events.order(this.state.orders.get(uuid));
+            return uuid;
         }
     }
 
@@ -218,6 +263,7 @@ public final class FakeWaldur implements AutoCloseable {
             tm.userUuid = Seeding.known(state.users, userUuid, "user");
             tm.role = role;
             state.team.add(tm);
+            state.events.role(tm.projectUuid, tm.userUuid, role, true);
         }
     }
 

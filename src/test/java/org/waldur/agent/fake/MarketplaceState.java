@@ -149,5 +149,20 @@ final class MarketplaceState {
 
     void touch(Model.Order o) {
         o.modified = Instant.now();
+        events.order(o);
     }
+
+    /** Where marketplace changes become Waldur events (EventHandlers); called under this object's monitor. */
+    interface EventSink {
+        EventSink NONE = new EventSink() {
+        };
+
+        default void order(Model.Order o) {
+        }
+
+        default void role(String projectUuid, String userUuid, String role, boolean granted) {
+        }
+    }
+
+    EventSink events = EventSink.NONE;
 }

@@ -75,6 +75,12 @@ public abstract class AgentRouteTestSupport extends CamelMainTestSupport {
     /** The agent's {@code timezone} setting. */
     protected String timezone() {
         return "UTC";
+
+    }
+
+    /** More keys of the offering, each line indented by 4 spaces; called during construction (use constants). */
+    protected String offeringKeys() {
+        return "";
     }
 
     protected Map<String, String> extraProperties() {
@@ -83,7 +89,7 @@ public abstract class AgentRouteTestSupport extends CamelMainTestSupport {
 
     /** The config file's text; override to vary more than the backend settings (runs during construction). */
     protected String configYaml() {
-        return ConfigYaml.of(waldur.apiUrl(), TOKEN, offering, backendSettings(), backendComponents())
+        return ConfigYaml.of(waldur.apiUrl(), TOKEN, offering, backendSettings(), backendComponents(), offeringKeys())
                 .replace("timezone: \"UTC\"", "timezone: \"" + timezone() + "\"");
     }
 

@@ -14,6 +14,12 @@ public final class ConfigYaml {
 
     /** {@code settings} and {@code components}: lines indented to sit under backend_settings / backend_components. */
     public static String of(String apiUrl, String token, String offering, String settings, String components) {
+        return of(apiUrl, token, offering, settings, components, "");
+    }
+
+    /** {@code offeringKeys}: more keys of the offering (e.g. stomp_enabled), each line indented by 4 spaces. */
+    public static String of(String apiUrl, String token, String offering, String settings, String components,
+                            String offeringKeys) {
         return """
             timezone: "UTC"
             reporting_periods: 2
@@ -26,9 +32,9 @@ public final class ConfigYaml {
                 order_processing_backend: "slurm"
                 membership_sync_backend: "slurm"
                 reporting_backend: "slurm"
-                backend_settings:
+            %s    backend_settings:
             %s
                 backend_components:
-            %s""".formatted(apiUrl, token, offering, settings, components);
+            %s""".formatted(apiUrl, token, offering, offeringKeys, settings, components);
     }
 }

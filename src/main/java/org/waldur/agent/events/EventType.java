@@ -1,0 +1,48 @@
+package org.waldur.agent.events;
+
+import org.waldur.agent.config.OfferingConfig;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/** Waldur's observable object types this agent subscribes to (ObservableObjectTypeEnum of the 8.0.5 schema). */
+public enum EventType {
+    ORDER("order"),
+    USER_ROLE("user_role"),
+    RESOURCE("resource"),
+    OFFERING_USER("offering_user"),
+    /** Only for offerings with periodic limits, which this agent does not implement: never subscribed today. */
+    RESOURCE_PERIODIC_LIMITS("resource_periodic_limits");
+
+    public final String wire;
+
+    EventType(String wire) {
+        this.wire = wire;
+    }
+
+    /**
+     * One subscription per type the offering's event mode serves: orders when it has an order backend; team,
+     * resource and offering-user changes when membership follows events (not with
+     * {@code stomp_membership_sync_enabled: false}, which keeps membership on polling).
+     */
+    public static List<EventType> forOffering(OfferingConfig o, boolean periodicLimits) {
+        List<EventType> types = new ArrayList<>();
+        if (o.orderProcessingBackend() != null && !o.orderProcessingBackend().isBlank()) {
+            types.add(ORDER);
+        }
+        if (o.membershipByEvents()) {
+            types.addAll(List.of(USER_ROLE, RESOURCE, OFFERING_USER));
+        }
+        if (periodicLimits) {
+            types.add(RESOURCE_PERIODIC_LIMITS);
+        }
+        return types;
+    }
+
+    /** The type a queue carries, from Waldur's queue name {@code subscription_<s>_offering_<o>_<type>}. */
+    public static Optional<EventType> ofQueue(String queue) {
+        return Arrays.stream(values()).filter(t -> queue.endsWith("_" + t.wire)).findFirst();
+    }
+}

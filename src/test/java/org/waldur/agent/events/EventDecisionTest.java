@@ -1,0 +1,108 @@
+package org.waldur.agent.events;
+
+import org.junit.jupiter.api.Test;
+import org.waldur.agent.config.EventSettings;
+import org.waldur.agent.config.Mode;
+import org.waldur.agent.config.OfferingConfig;
+import org.waldur.agent.config.Secret;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EventDecisionTest {
+    static final String OFFERING = "0b0c1d2e3f405162738495a6b7c8d9e0";
+
+    static OfferingConfig offering(boolean stomp, String membership, EventSettings events) {
+        return new OfferingConfig("HPC", OFFERING, URI.create("https://waldur.example.org/api/"), new Secret("t"), true,
+                "slurm", membership, "slurm", stomp, null, Map.of(), events);
+    }
+
+    private static final OfferingConfig O = offering(true, "slurm", EventSettings.DEFAULTS);
+
+    @Test
+    void anOrderWaitingForTheProviderIsWorkForTheOrderCode() {
+        EventDecision d = EventDecision.of(O, EventType.ORDER,
+                "{\"order_uuid\":\"abc\",\"order_state\":\"pending-provider\",\"offering_uuid\":\"0b0c1d2e-3f40-5162-7384-95a6b7c8d9e0\"}");
+        assertEquals(EventDecision.Work.ORDERS, d.work());
+        assertEquals(OFFERING, d.offeringUuid(), "hyphenated uuid matched");
+        assertEquals(EventDecision.Work.ORDERS, EventDecision.of(O, EventType.ORDER,
+                "{\"order_uuid\":\"abc\",\"order_state\":\"executing\",\"offering_uuid\":\"" + OFFERING + "\"}").work());
+    }
+
+    @Test
+    void ordersThatNeedNothingAreIgnoredWithTheirState() {
+        for (String state : List.of("done", "erred", "canceled", "rejected", "pending-consumer")) {
+            EventDecision d = EventDecision.of(O, EventType.ORDER,
+                    "{\"order_uuid\":\"abc\",\"order_state\":\"" + state + "\",\"offering_uuid\":\"" + OFFERING + "\"}");
+            assertEquals(EventDecision.Work.NONE, d.work(), state);
+            assertTrue(d.ignoredBecause().contains(state), d.ignoredBecause());
+        }
+        assertEquals(EventDecision.Work.NONE, EventDecision.of(O, EventType.ORDER,
+                "{\"order_state\":\"pending-provider\",\"offering_uuid\":\"" + OFFERING + "\"}").work(), "no order uuid");
+    }
+
+    @Test
+    void anotherOfferingsEventIsIgnoredAndNamed() {
+        EventDecision d = EventDecision.of(O, EventType.ORDER,
+                "{\"order_uuid\":\"abc\",\"order_state\":\"pending-provider\",\"offering_uuid\":\"ffff0000ffff0000ffff0000ffff0000\"}");
+        assertEquals(EventDecision.Work.NONE, d.work());
+        assertTrue(d.ignoredBecause().contains("ffff0000ffff0000ffff0000ffff0000"), d.ignoredBecause());
+    }
+
+    @Test
+    void garbageIsIgnoredNotThrown() {
+        assertEquals(EventDecision.Work.NONE, EventDecision.of(O, EventType.ORDER, "not json").work());
+        assertEquals(EventDecision.Work.NONE, EventDecision.of(O, EventType.ORDER, "[1,2]").work());
+        assertEquals(EventDecision.Work.NONE, EventDecision.of(O, EventType.ORDER, "").work());
+    }
+
+    @Test
+    void teamResourceAndOfferingUserChangesAreWorkForTheMembershipCode() {
+        assertEquals(EventDecision.Work.MEMBERSHIP, EventDecision.of(O, EventType.USER_ROLE,
+                "{\"user_uuid\":\"u\",\"user_username\":\"alice\",\"project_uuid\":\"p\",\"granted\":true,\"offering_uuid\":\"" + OFFERING + "\"}").work());
+        assertEquals(EventDecision.Work.MEMBERSHIP, EventDecision.of(O, EventType.RESOURCE, "{\"resource_uuid\":\"r\"}").work(),
+                "no offering_uuid: the offering whose queue delivered it");
+        assertEquals(EventDecision.Work.MEMBERSHIP, EventDecision.of(O, EventType.OFFERING_USER,
+                "{\"offering_user_uuid\":\"x\",\"action\":\"create\"}").work());
+        assertEquals(EventDecision.Work.NONE, EventDecision.of(O, EventType.RESOURCE_PERIODIC_LIMITS, "{}").work());
+    }
+
+    @Test
+    void subscribesToOrdersAndMembershipUnlessMembershipStaysOnPolling() {
+        assertEquals(List.of(EventType.ORDER, EventType.USER_ROLE, EventType.RESOURCE, EventType.OFFERING_USER),
+                EventType.forOffering(O, false));
+        OfferingConfig pollMembers = offering(true, "slurm", new EventSettings(null, null, "/rmqws-stomp", true, false));
+        assertEquals(List.of(EventType.ORDER), EventType.forOffering(pollMembers, false));
+        assertEquals(List.of(EventType.ORDER, EventType.RESOURCE_PERIODIC_LIMITS), EventType.forOffering(pollMembers, true));
+        assertEquals(EventType.USER_ROLE, EventType.ofQueue("subscription_a_offering_b_user_role").orElseThrow());
+    }
+
+    @Test
+    void aStompOfferingIsPolledUnlessEventProcessRunsInThisProcess() {
+        assertFalse(O.handles(Mode.ORDER_PROCESS, true));
+        assertFalse(O.handles(Mode.MEMBERSHIP_SYNC, true));
+        assertTrue(O.handles(Mode.ORDER_PROCESS, false), "never left unserved");
+        assertTrue(O.handles(Mode.MEMBERSHIP_SYNC, false));
+        assertTrue(O.handles(Mode.EVENT_PROCESS, true));
+        OfferingConfig pollMembers = offering(true, "slurm", new EventSettings(null, null, "/rmqws-stomp", true, false));
+        assertTrue(pollMembers.handles(Mode.MEMBERSHIP_SYNC, true), "stomp_membership_sync_enabled: false");
+        OfferingConfig plain = offering(false, "slurm", EventSettings.DEFAULTS);
+        assertTrue(plain.handles(Mode.ORDER_PROCESS, true));
+        assertFalse(plain.handles(Mode.EVENT_PROCESS, true), "no stomp_enabled: nothing to listen to");
+    }
+
+    @Test
+    void theWebSocketUrlFollowsTheApiHostNotItsPort() {
+        URI api = URI.create("https://waldur.example.org:8443/api/");
+        assertEquals("wss://waldur.example.org:443/rmqws-stomp", EventSettings.DEFAULTS.webSocketUrl(api).toString());
+        assertEquals("ws://127.0.0.1:15674/ws",
+                new EventSettings("127.0.0.1", 15674, "/ws", false, true).webSocketUrl(api).toString());
+        assertEquals("ws://waldur.example.org:80/stomp",
+                new EventSettings(null, null, "stomp", false, true).webSocketUrl(api).toString());
+    }
+}

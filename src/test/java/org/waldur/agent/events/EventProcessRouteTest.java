@@ -1,0 +1,226 @@
+package org.waldur.agent.events;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.waldur.agent.fake.FakeWaldur;
+import org.waldur.agent.fake.WaldurBroker;
+import org.waldur.agent.support.AgentRouteTestSupport;
+import org.waldur.agent.support.CapturedLog;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * event_process end to end on the real RabbitMQ (examples/rabbitmq-sandbox): the fake Waldur provisions the broker
+ * as Waldur does and publishes ORDER/USER_ROLE events when its marketplace changes; SLURM is the emulator.
+ * Without a broker this suite is skipped, except in CI, where it fails.
+ */
+class EventProcessRouteTest extends AgentRouteTestSupport {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private final String customer = waldur.addCustomer("University of Tartu", "uni-tartu");
+    private final String project = waldur.addProject(customer, "Climate 2024", "climate-2024");
+    private WaldurBroker broker;
+
+    @Override
+    protected String offeringKeys() {
+        return """
+                    stomp_enabled: true
+                    stomp_ws_host: "127.0.0.1"
+                    stomp_ws_port: 15674
+                    stomp_ws_path: "/ws"
+                    websocket_use_tls: false
+                """;
+    }
+
+    @Override
+    protected Map<String, String> extraProperties() {
+        // The fake provisions the broker inside register_event_subscription (management API: slow on a busy host).
+        return Map.of("agent.event-process.window-ms", "300", "agent.event-process.heartbeat-ms", "2000",
+                "agent.waldur.response-timeout-ms", "20000");
+    }
+
+    @BeforeEach
+    void listen() throws Exception {
+        broker = WaldurBroker.require();
+        waldur.attachBroker(broker);
+        getMockEndpoint("mock:exec:slurm").whenAnyExchangeReceived(slurm);
+        runCycle("event-process"); // registration, then the streams connect and queue their catch-up passes
+        EventHub hub = hub();
+        waitFor(() -> hub.connectedStreams() == 4, "4 streams connected (order, user_role, resource, offering_user)");
+        waitFor(hub::idle, "catch-up passes done");
+    }
+
+    @AfterEach
+    void dropBrokerState() {
+        hub().stop(); // before the vhost goes, or the streams would retry against a broker that refuses them
+        if (broker != null) {
+            for (FakeWaldur.EventQueue q : waldur.eventQueues()) {
+                broker.deleteVhost(q.vhost());
+            }
+        }
+    }
+
+    private EventHub hub() {
+        return context.getRegistry().lookupByNameAndType("eventHub", EventHub.class);
+    }
+
+    private String createOrder(String slug) {
+        String resource = waldur.addResource(offering, project, slug, slug, "Creating", null, Map.of("gres/gpu", 5));
+        return waldur.addOrder(offering, resource, "Create", "pending-provider", Map.of("gres/gpu", 5));
+    }
+
+    private FakeWaldur.EventQueue queue(String type) {
+        return waldur.eventQueues().stream().filter(q -> q.type().equals(type)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void registersOneSubscriptionAndQueuePerObjectType() {
+        List<String> types = waldur.eventQueues().stream().map(FakeWaldur.EventQueue::type).sorted().toList();
+        assertEquals(List.of("offering_user", "order", "resource", "user_role"), types);
+        assertEquals(1, waldur.count("POST", "/api/marketplace-site-agent-identities/"));
+        assertEquals(4, waldur.count("POST", ".*/register_event_subscription/"));
+        assertEquals(4, waldur.count("POST", ".*/create_queue/"));
+        waldur.assertNoViolations();
+    }
+
+    @Test
+    void anOrderEventIsProcessedByThePollingCodeAndAcknowledged() throws Exception {
+        slurm.calls.clear();
+        String order = createOrder("gpu-alloc");
+
+        waitFor(() -> "done".equals(waldur.order(order).get("state")), "order done");
+        assertTrue(slurm.accounts.containsKey("hpc_gpu-alloc"), () -> "accounts: " + slurm.accounts.keySet());
+        assertEquals(Map.of("cpu", "600000", "mem", "614400", "gres/gpu", "300"), slurm.accounts.get("hpc_gpu-alloc").limits);
+        FakeWaldur.EventQueue q = queue("order");
+        waitFor(() -> broker.depth(q.vhost(), q.name()).equals(new WaldurBroker.QueueDepth(0, 0)), "order queue acknowledged");
+        assertEquals(1, waldur.count("POST", ".*/approve_by_provider/"));
+        waldur.assertNoViolations();
+        MeterRegistry meters = hub().meters();
+        waitFor(() -> meters.find("agent.events.processed").tag("type", "order").counter() != null, "processed counted");
+        assertEquals(1.0, meters.get("agent.events.processed").tag("type", "order").counter().count());
+        assertEquals(1, meters.get("agent.events.latency").tag("type", "order").timer().count());
+        assertEquals(4.0, meters.get("agent.events.connected").gauge().value());
+        HealthCheck check = HealthCheckRegistry.get(context).getCheck("event-streams").orElseThrow();
+        assertEquals(HealthCheck.State.UP, check.call().getState());
+    }
+
+    @Test
+    void aTeamChangeEventSyncsTheAllocationsMembers() throws Exception {
+        String order = createOrder("team-alloc");
+        waitFor(() -> "done".equals(waldur.order(order).get("state")), "allocation made");
+        String user = waldur.addUser("carol", "Carol");
+        waldur.addOfferingUser(offering, user, "carol", "OK");
+        waldur.addTeamMember(project, user, "member"); // Waldur publishes USER_ROLE granted
+
+        waitFor(() -> slurm.accounts.get("hpc_team-alloc").users.contains("carol"), "carol associated with the allocation");
+        FakeWaldur.EventQueue q = queue("user_role");
+        waitFor(() -> broker.depth(q.vhost(), q.name()).equals(new WaldurBroker.QueueDepth(0, 0)), "user_role event acknowledged");
+        waldur.assertNoViolations();
+    }
+
+    @Test
+    void aBurstOfOrdersCostsThePassesOfItsWindowsNotOnePerOrder() throws Exception {
+        slurm.calls.clear();
+        List<String> orders = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            orders.add(createOrder("burst-" + i));
+        }
+        waitFor(() -> orders.stream().allMatch(o -> "done".equals(waldur.order(o).get("state"))), "12 orders done");
+        waitFor(hub()::idle, "hub idle");
+        long loads = slurm.count("sacctmgr", "load");
+        // seeded in a few ms: the first window holds them all, unless the host stalls between two of them
+        assertTrue(loads >= 1 && loads <= 2, "12 orders, one load per pass, at most 2 passes: " + loads);
+        assertEquals(12, waldur.count("POST", ".*/set_state_done/"));
+    }
+
+    @Test
+    void anEventOfAForeignOfferingIsIgnoredWithALogLineAndAcknowledged() throws Exception {
+        FakeWaldur.EventQueue q = queue("order");
+        String other = waldur.addOffering("Other", List.of(), Map.of());
+        try (CapturedLog log = CapturedLog.attach()) {
+            waldur.clearRequests();
+            waldur.publishRaw(q, Map.of("order_uuid", "0123456789abcdef0123456789abcdef", "order_state", "pending-provider",
+                    "offering_uuid", other));
+            waitFor(() -> log.lines().stream().anyMatch(l -> l.contains("event ignored") && l.contains(other)),
+                    "a log line naming the foreign offering");
+            waitFor(() -> broker.depth(q.vhost(), q.name()).equals(new WaldurBroker.QueueDepth(0, 0)), "acknowledged");
+            assertEquals(0, waldur.count("GET", ".*/marketplace-orders/.*"), "no pass ran for it");
+        }
+    }
+
+    @Test
+    void connectionsDroppedMidBurstLeaveEveryOrderDoneOnce() throws Exception {
+        List<String> orders = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            orders.add(createOrder("drop-a" + i));
+        }
+        broker.dropConnections(queue("order").vhost());
+        for (int i = 0; i < 5; i++) {
+            orders.add(createOrder("drop-b" + i));
+        }
+        waitFor(() -> orders.stream().allMatch(o -> "done".equals(waldur.order(o).get("state"))), "10 orders done");
+        waitFor(() -> hub().connectedStreams() == 4, "reconnected");
+        waitFor(hub()::idle, "hub idle");
+        assertEquals(10, waldur.count("POST", ".*/approve_by_provider/"), "each order approved once");
+        assertEquals(10, waldur.count("POST", ".*/set_state_done/"), "each order done once");
+        FakeWaldur.EventQueue q = queue("order");
+        waitFor(() -> broker.depth(q.vhost(), q.name()).equals(new WaldurBroker.QueueDepth(0, 0)), "every message acknowledged");
+    }
+
+    @Test
+    void aBrokerRestartedMidBurstLeavesEveryOrderDoneOnceEvenThoseWhoseEventWasLost() throws Exception {
+        List<String> orders = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            orders.add(createOrder("restart-a" + i));
+        }
+        broker.stopBroker(); // while the first orders' pass may be running: their ACKs may be lost too
+        for (int i = 0; i < 4; i++) {
+            orders.add(createOrder("restart-b" + i));
+        }
+        waitFor(() -> waldur.lostEvents() == 4, "the events of the orders placed while the broker was down lost");
+        broker.startBroker();
+        waitFor(() -> hub().connectedStreams() == 4, "reconnected after the restart");
+        waitFor(() -> orders.stream().allMatch(o -> "done".equals(waldur.order(o).get("state"))), "8 orders done");
+        waitFor(hub()::idle, "hub idle");
+        assertEquals(8, waldur.count("POST", ".*/approve_by_provider/"), "each order approved once");
+        assertEquals(8, waldur.count("POST", ".*/set_state_done/"), "each order done once");
+        assertEquals(8, slurm.accounts.keySet().stream().filter(a -> a.startsWith("hpc_restart-")).count());
+    }
+
+    @Test
+    void aConnectionLostAfterTheWorkBeforeTheAckRedeliversAndChangesNothing() throws Exception {
+        FakeWaldur.EventQueue q = queue("order");
+        waldur.delayMatching("POST", ".*/set_state_done/", 1500); // the last write of the pass
+        String order = createOrder("no-ack");
+        waitFor(() -> waldur.count("POST", ".*/set_state_done/") == 1, "the pass reached its last write");
+        assertTrue(broker.dropConnections(q.vhost()) >= 1, "the streams' connections cut before the ACK");
+        waitFor(() -> "done".equals(waldur.order(order).get("state")), "order done");
+        waitFor(() -> hub().connectedStreams() == 4, "reconnected");
+        waitFor(() -> broker.depth(q.vhost(), q.name()).equals(new WaldurBroker.QueueDepth(0, 0)), "redelivered, then acknowledged");
+        waitFor(hub()::idle, "hub idle");
+        waldur.clearFaults();
+        assertEquals(1, waldur.count("POST", ".*/approve_by_provider/"));
+        assertEquals(1, waldur.count("POST", ".*/set_state_done/"), "the redelivered event found nothing left to do");
+        assertEquals(1, slurm.accounts.keySet().stream().filter(a -> a.equals("hpc_no-ack")).count());
+    }
+
+    private static void waitFor(BooleanSupplier cond, String what) throws InterruptedException {
+        long end = System.nanoTime() + WAIT.toNanos();
+        while (!cond.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out after " + WAIT.toSeconds() + " s waiting for: " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package org.waldur.agent.it;
+
+import org.junit.jupiter.api.Test;
+import org.waldur.agent.fake.FakeWaldur;
+import org.waldur.agent.fake.WaldurBroker;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** event_process run from the distribution against the real SLURM and the real RabbitMQ. */
+class EventProcessIT {
+
+    @Test
+    void anOrderPlacedBecomesASlurmAccountFromItsEvent() throws Exception {
+        try (EventRig rig = new EventRig()) {
+            rig.startAgent();
+            assertFalse(rig.output().contains("does not run in this process"), "no polling fallback warning with -m event_process");
+            String order = rig.order("alpha");
+            rig.waitFor(() -> rig.done(order), 60_000, "order done");
+            Map<String, RealSlurm.Assoc> slurm = RealSlurm.associations();
+            assertEquals("evp_climate", slurm.get("eva_alpha").parent);
+            assertEquals(Map.of("cpu", 600000L, "mem", 614400L, "gres/gpu", 120L), ItSupport.limits(slurm.get("eva_alpha").limits));
+            FakeWaldur.EventQueue q = rig.orderQueue();
+            rig.waitFor(() -> rig.broker.depth(q.vhost(), q.name()).equals(new WaldurBroker.QueueDepth(0, 0)), 30_000,
+                    "the event acknowledged");
+            rig.waldur.assertNoViolations();
+        }
+    }
+
+    @Test
+    void anAgentKilledAfterTheWorkBeforeTheAckGetsTheEventAgainAndChangesNothing() throws Exception {
+        try (EventRig rig = new EventRig()) {
+            rig.startAgent();
+            // set_state_done is the pass's last write: the fake applies it after the delay, whether or not the
+            // agent is still there to read the answer, and the agent acknowledges only after the answer.
+            rig.waldur.delayMatching("POST", ".*/set_state_done/", 3000);
+            String order = rig.order("beta");
+            rig.waitFor(() -> rig.waldur.count("POST", ".*/set_state_done/") == 1, 60_000, "the pass's last write in flight");
+            rig.killAgent();
+            rig.waitFor(() -> rig.done(order), 10_000, "order done by the write the killed agent sent");
+            FakeWaldur.EventQueue q = rig.orderQueue();
+            rig.waitFor(() -> rig.broker.depth(q.vhost(), q.name()).ready() >= 1, 30_000, "the unacknowledged event back in the queue");
+            rig.waldur.clearFaults();
+
+            rig.startAgent();
+            rig.waitFor(() -> rig.broker.depth(q.vhost(), q.name()).equals(new WaldurBroker.QueueDepth(0, 0)), 60_000,
+                    "redelivered and acknowledged");
+            rig.waitFor(() -> rig.count("event redelivered: order " + order) == 1, 30_000, "the event redelivered");
+            assertEquals(1, rig.waldur.count("POST", ".*/approve_by_provider/"), "approved once");
+            assertEquals(1, rig.waldur.count("POST", ".*/set_state_done/"), "done once: the redelivered event found nothing to do");
+            assertTrue(RealSlurm.associations().containsKey("eva_beta"));
+            assertEquals(1, rig.waldur.count("POST", "/api/marketplace-site-agent-identities/"),
+                    "the restarted agent found its identity");
+        }
+    }
+}

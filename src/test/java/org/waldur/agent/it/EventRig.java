@@ -1,0 +1,127 @@
+package org.waldur.agent.it;
+
+import org.waldur.agent.fake.FakeWaldur;
+import org.waldur.agent.fake.WaldurBroker;
+import org.waldur.agent.support.ConfigYaml;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * event_process as an operator runs it: the distribution with {@code -m event_process}, the real SLURM of
+ * examples/slurm-sandbox, the real RabbitMQ of examples/rabbitmq-sandbox, and a fake Waldur in this JVM that
+ * provisions that broker and publishes its events. Accounts carry this rig's own prefixes (ev*_).
+ */
+final class EventRig implements AutoCloseable {
+    static final String TOKEN = "0123456789abcdef0123456789abcdef01234567";
+    static final String[] PREFIXES = {"eva_", "evp_", "evc_"};
+    final WaldurBroker broker;
+    final FakeWaldur waldur;
+    final String offering;
+    final String project;
+    final Path work;
+    final Path config;
+    private Process agent;
+    private Path log;
+
+    EventRig() throws IOException {
+        broker = WaldurBroker.require();
+        RealSlurm.require();
+        RealSlurm.removeAccounts(PREFIXES);
+        waldur = FakeWaldur.start(TOKEN).attachBroker(broker);
+        offering = waldur.addOffering("HPC", List.of(
+                new FakeWaldur.Component("cpu", "CPU", "usage", "k-Hours", 60000),
+                new FakeWaldur.Component("mem", "RAM", "usage", "gb-Hours", 61440),
+                new FakeWaldur.Component("gres/gpu", "GPU", "limit", "GPU-hours", 60)), Map.of());
+        project = waldur.addProject(waldur.addCustomer("University", "uni"), "Climate", "climate");
+        work = Files.createTempDirectory("agent-events");
+        String settings = """
+                  default_account: "root"
+                  default_account_policy: "individual"
+                  customer_prefix: "evc_"
+                  project_prefix: "evp_"
+                  allocation_prefix: "eva_"
+                  cluster_name: "sandbox"
+                  enable_user_homedir_account_creation: false
+                  qos_default: "normal"
+            """;
+        String keys = """
+                    stomp_enabled: true
+                    stomp_ws_host: "127.0.0.1"
+                    stomp_ws_port: 15674
+                    stomp_ws_path: "/ws"
+                    websocket_use_tls: false
+                """;
+        config = work.resolve("config.yaml");
+        Files.writeString(config, ConfigYaml.of(waldur.apiUrl(), TOKEN, offering, settings, ConfigYaml.COMPONENTS, keys));
+    }
+
+    /** Starts the agent and waits until its four streams are connected and their catch-up passes are done. */
+    void startAgent() throws Exception {
+        log = Files.createTempFile(work, "agent", ".log");
+        agent = AgentProcess.builder(log, Map.of(), "-m", "event_process", "-c", config.toString()).start();
+        waitFor(() -> count("event stream connected") >= 4, 120_000, "4 event streams connected");
+        waitFor(() -> count("membership sync of HPC") >= 1 && count("orders pass") >= 1, 120_000, "catch-up passes");
+    }
+
+    /** SIGKILL: no shutdown hook, no DISCONNECT, no ACK of anything in flight. */
+    void killAgent() throws InterruptedException {
+        agent.destroyForcibly().waitFor();
+        agent = null;
+    }
+
+    String output() {
+        try {
+            return log == null ? "" : Files.readString(log);
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    long count(String text) {
+        return output().lines().filter(l -> l.contains(text)).count();
+    }
+
+    String order(String slug) {
+        String r = waldur.addResource(offering, project, slug, slug, "Creating", null, Map.of("gres/gpu", 2));
+        return waldur.addOrder(offering, r, "Create", "pending-provider", Map.of("gres/gpu", 2));
+    }
+
+    boolean done(String order) {
+        return "done".equals(waldur.order(order).get("state"));
+    }
+
+    FakeWaldur.EventQueue orderQueue() {
+        return waldur.eventQueues().stream().filter(q -> q.type().equals("order")).findFirst().orElseThrow();
+    }
+
+    void waitFor(BooleanSupplier cond, long millis, String what) throws InterruptedException {
+        long end = System.nanoTime() + millis * 1_000_000;
+        while (!cond.getAsBoolean()) {
+            if (agent != null && !agent.isAlive()) {
+                throw new AssertionError("the agent exited (" + agent.exitValue() + ") while waiting for " + what + ":\n" + output());
+            }
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out waiting for " + what + "; agent output:\n" + output());
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (agent != null) {
+            agent.destroy();
+            agent.waitFor();
+        }
+        for (FakeWaldur.EventQueue q : waldur.eventQueues()) {
+            broker.deleteVhost(q.vhost());
+        }
+        waldur.close();
+        RealSlurm.removeAccounts(PREFIXES);
+    }
+}
