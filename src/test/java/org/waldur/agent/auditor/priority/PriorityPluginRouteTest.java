@@ -49,6 +49,11 @@ class PriorityPluginRouteTest {
     }
 
     private Path config(String mode, String extra) throws IOException {
+        return config(dir, auditor.port(), mode, extra);
+    }
+
+    /** AUDITOR's fixture config for a server on {@code port}; the commands append to {@code dir}/out.txt. */
+    static Path config(Path dir, int port, String mode, String extra) throws IOException {
         Path out = dir.resolve("out.txt");
         Path f = dir.resolve("config.yaml");
         Files.writeString(f, """
@@ -72,20 +77,29 @@ class PriorityPluginRouteTest {
                 tls_config:
                   use_tls: false
                 %s
-                """.formatted(auditor.port(), mode, out, extra));
+                """.formatted(port, mode, out, extra));
         return f;
     }
 
     private List<String> out() throws IOException {
+        return out(dir);
+    }
+
+    static List<String> out(Path dir) throws IOException {
         return Files.readAllLines(dir.resolve("out.txt"));
     }
+
+    /** AUDITOR's golden priorities for the 7-record fixture (reference auditor.md §4.3), one line per group. */
+    static final List<String> FULL_SPREAD = List.of("group1 part1 47041 17280", "group2 part2 48348 17760",
+            "group3 part3 65335 24000", "group4 part4 1634 600", "group6 part6 1 0");
+    static final List<String> SCALED_BY_SUM = List.of("group1 part1 18931 17280", "group2 part2 19457 17760",
+            "group3 part3 26292 24000", "group4 part4 658 600", "group6 part6 1 0");
 
     @Test
     void fullSpreadSetsAuditorsGoldenPriorities() throws Exception {
         auditor.add(fixture().toArray(Record[]::new));
         assertEquals(0, PriorityPluginLauncher.run(config("FullSpread", ""), Path.of("routes"), true));
-        assertEquals(List.of("group1 part1 47041 17280", "group2 part2 48348 17760", "group3 part3 65335 24000",
-                "group4 part4 1634 600", "group6 part6 1 0"), out());
+        assertEquals(FULL_SPREAD, out());
         assertEquals(List.of(""), auditor.queries, "no duration: every record, as AUDITOR asks");
     }
 
@@ -94,8 +108,7 @@ class PriorityPluginRouteTest {
         auditor.add(fixture().toArray(Record[]::new));
         auditor.format = FakeAuditorServer.Format.NEWLINES;
         assertEquals(0, PriorityPluginLauncher.run(config("ScaledBySum", ""), Path.of("routes"), true));
-        assertEquals(List.of("group1 part1 18931 17280", "group2 part2 19457 17760", "group3 part3 26292 24000",
-                "group4 part4 658 600", "group6 part6 1 0"), out());
+        assertEquals(SCALED_BY_SUM, out());
     }
 
     @Test

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.waldur.agent.config.ConfigException;
 
 import java.io.IOException;
@@ -37,6 +39,12 @@ public final class ServerConfigLoader {
     private final Map<String, String> origins = new HashMap<>();
     private final String file;
     private final List<String> warnings = new ArrayList<>();
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServerConfigLoader.class);
+    /** The top-level keys of AUDITOR's server config. */
+    private static final Set<String> TOP_LEVEL = Set.of("environment", "application", "database", "metrics",
+            "log_level", "logging", "tls_config", "rbac_config", "ignore_record_exists_error", "archival_config",
+            "max_body_size");
 
     private ServerConfigLoader(String file) {
         this.file = file;
@@ -78,6 +86,13 @@ public final class ServerConfigLoader {
                 continue;
             }
             String[] parts = e.getKey().substring("AUDITOR_".length()).toLowerCase(Locale.ROOT).split("__");
+            if (!TOP_LEVEL.contains(parts[0])) {
+                // another program's variable (AUDITOR_SLURM_COLLECTOR_…, a test's AUDITOR_TEST_PG_URL): the
+                // environment is shared, so it must not stop the server; a typo in a section name is shown here
+                LOG.warn("ignoring environment variable {}: {} is not a setting of the record server (known: {})",
+                        e.getKey(), parts[0], new TreeSet<>(TOP_LEVEL));
+                continue;
+            }
             ObjectNode at = root;
             StringBuilder key = new StringBuilder();
             for (int i = 0; i < parts.length - 1; i++) {
@@ -107,8 +122,7 @@ public final class ServerConfigLoader {
     }
 
     private ServerSettings settings(ObjectNode root) {
-        allowOnly(root, "", Set.of("environment", "application", "database", "metrics", "log_level", "logging",
-                "tls_config", "rbac_config", "ignore_record_exists_error", "archival_config", "max_body_size"));
+        allowOnly(root, "", TOP_LEVEL);
         ObjectNode app = section(root, "application");
         allowOnly(app, "application.", Set.of("addr", "port", "web_workers"));
         List<String> addr = strings(app, "application.addr", List.of("127.0.0.1"));

@@ -94,6 +94,17 @@ class ServerConfigLoaderTest {
     }
 
     @Test
+    void otherProgramsAuditorVariablesDoNotStopTheServer() throws Exception {
+        // CI exports AUDITOR_TEST_PG_URL and a collector on the same host has AUDITOR_SLURM_COLLECTOR_… set:
+        // before, each one was read as an unknown top-level key and the server refused to start
+        ServerSettings s = ServerConfigLoader.load(write(AUDITOR_BASE), Map.of(
+                "AUDITOR_TEST_PG_URL", "postgresql://u:p@127.0.0.1:5433/db",
+                "AUDITOR_SLURM_COLLECTOR_LOG_LEVEL", "debug",
+                "AUDITOR_APPLICATION__PORT", "8002"));
+        assertEquals(8002, s.port());
+    }
+
+    @Test
     void withoutADatabaseSectionTheStoreIsEmbedded() throws Exception {
         ServerSettings none = ServerConfigLoader.load(null, Map.of());
         assertTrue(none.database().embedded());
