@@ -101,12 +101,14 @@ if ! probe; then
   done
   log "    started pid $(<"$RMQ_STATE_DIR/rabbitmq-server.pid")"
 fi
+# the ports answer before the broker's own database is loaded: until then list_users prints nothing
+rmqctl -q await_startup --timeout 90 >/dev/null
 
 log "==> administrator $RMQ_ADMIN_USER"
-if rmqctl -q list_users | awk '{print $1}' | grep -qx "$RMQ_ADMIN_USER"; then
+# add, or (the user survives a broker restart) reset its password: either way one known state
+if ! added=$(rmqctl -q add_user "$RMQ_ADMIN_USER" "$RMQ_ADMIN_PASS" 2>&1); then
+  grep -q "already exists" <<<"$added" || die "cannot add $RMQ_ADMIN_USER: $added"
   rmqctl -q change_password "$RMQ_ADMIN_USER" "$RMQ_ADMIN_PASS" >/dev/null
-else
-  rmqctl -q add_user "$RMQ_ADMIN_USER" "$RMQ_ADMIN_PASS" >/dev/null
 fi
 rmqctl -q set_user_tags "$RMQ_ADMIN_USER" administrator >/dev/null
 rmqctl -q set_permissions -p / "$RMQ_ADMIN_USER" '.*' '.*' '.*' >/dev/null
