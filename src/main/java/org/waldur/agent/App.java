@@ -149,12 +149,24 @@ public final class App implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new App());
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The launcher's command line; tests build it here too, so they parse exactly as the launcher does. */
+    public static CommandLine commandLine() {
+        return commandLine(CommandLine.defaultFactory());
+    }
+
+    public static CommandLine commandLine(CommandLine.IFactory factory) {
+        CommandLine cli = new CommandLine(new App(), factory);
+        // `-m report` is the reference's report mode, not the `report` backfill subcommand: an option's value
+        // may share a subcommand's name
+        cli.setAllowSubcommandsAsOptionParameters(true);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             System.err.println("waldur-camel-agent: " + e.getMessage());
             return 2;
         });
-        System.exit(cli.execute(args));
+        return cli;
     }
 
     @Override

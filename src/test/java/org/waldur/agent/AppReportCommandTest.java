@@ -12,9 +12,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@code report --from YYYY-MM --to YYYY-MM}: bad ranges are refused before anything starts. */
 class AppReportCommandTest {
     private static int run(StringWriter err, String... args) {
-        CommandLine cli = new CommandLine(new App());
+        CommandLine cli = App.commandLine();
         cli.setErr(new PrintWriter(err));
         return cli.execute(args);
+    }
+
+    @Test
+    void dashMReportIsTheReportModeNotTheBackfillCommand() {
+        // the reference's `-m report`: before, picocli took "report" for the subcommand and refused the line
+        CommandLine cli = App.commandLine();
+        CommandLine.ParseResult parsed = cli.parseArgs("--once", "-m", "report", "-c", "x.yaml");
+        App app = cli.getCommand();
+        assertEquals(java.util.List.of("report"), app.modes);
+        assertTrue(!parsed.hasSubcommand(), "no subcommand");
     }
 
     @Test

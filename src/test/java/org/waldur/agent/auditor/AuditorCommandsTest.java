@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AuditorCommandsTest {
 
     private static int run(String... args) {
-        return new CommandLine(new App()).execute(args);
+        return App.commandLine().execute(args);
     }
 
     private static String stdout(Runnable r) {

@@ -29,7 +29,7 @@ class DiagnosticsIT extends ItSupport {
         Path cfg = config(countingBin(null).toString(), "");
 
         StringWriter out = new StringWriter();
-        CommandLine cli = new CommandLine(new App());
+        CommandLine cli = App.commandLine();
         cli.setOut(new PrintWriter(out, true));
         long start = System.nanoTime();
         int exit = cli.execute("diagnostics", "-c", cfg.toString());

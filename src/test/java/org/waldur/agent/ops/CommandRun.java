@@ -28,7 +28,7 @@ record CommandRun(int exit, String out, String err) {
                 return CommandLine.defaultFactory().create(cls);
             }
         };
-        CommandLine cli = new CommandLine(new App(), factory);
+        CommandLine cli = App.commandLine(factory);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         int exit = cli.execute(args);

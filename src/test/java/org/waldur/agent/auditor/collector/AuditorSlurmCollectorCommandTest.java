@@ -25,7 +25,7 @@ class AuditorSlurmCollectorCommandTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
-            assertEquals(expectedExit, new CommandLine(new App()).execute(args));
+            assertEquals(expectedExit, App.commandLine().execute(args));
         } finally {
             System.setErr(old);
         }

@@ -149,7 +149,7 @@ class ServerConfigLoaderTest {
         int rc;
         try {
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            rc = new CommandLine(new App()).execute("auditor", f.toString());
+            rc = App.commandLine().execute("auditor", f.toString());
         } finally {
             System.setErr(old);
         }
