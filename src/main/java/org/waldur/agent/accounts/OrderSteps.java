@@ -14,6 +14,7 @@ import org.waldur.agent.slurm.SlurmBatch;
 import org.waldur.agent.slurm.SlurmCommands;
 import org.waldur.agent.slurm.SlurmOutput;
 import org.waldur.agent.slurm.SlurmResult;
+import org.waldur.agent.slurm.VerifiedWrites;
 import org.waldur.agent.waldur.Order;
 import org.waldur.agent.waldur.Resource;
 import org.waldur.agent.waldur.TeamMember;
@@ -273,86 +274,40 @@ public final class OrderSteps {
 
     // ---- verify, then report -------------------------------------------------------------------------------
 
-    /** Orders whose SLURM writes a fresh read must confirm (none in dry-run: nothing was written). */
-    public boolean hasWritten(@ExchangeProperty("planner") OrderPlanner planner, Exchange exchange) {
-        boolean dryRun = Boolean.parseBoolean(exchange.getContext().resolvePropertyPlaceholders("{{agent.dry-run}}"));
-        return !dryRun && planner.works().stream().anyMatch(w -> w.isReady() && w.writes());
-    }
-
-    /** One read of every association (one process), whatever the number of orders. */
-    public SlurmCommand verifyCommand(@ExchangeProperty("offering") OfferingConfig o) {
-        return new SlurmCommands(o.slurm()).associations();
-    }
-
     /**
-     * The orders whose part the read does not show, applied again alone (no batch command), so that an order's
-     * error is SLURM's own message. When the read itself fails the orders wait: the next cycle plans against
-     * SLURM as it is.
+     * The orders whose SLURM writes one fresh read of every association must confirm (none in dry-run: nothing
+     * was written); an order the read does not show is applied again alone, its own loads and removals, so its
+     * error is SLURM's own message (routes/slurm.camel.yaml, verify-writes).
      */
-    public SlurmBatch<OrderWork> unverified(@Body SlurmResult read, @ExchangeProperty("planner") OrderPlanner planner, Exchange exchange) {
+    public VerifiedWrites<OrderWork> verification(@ExchangeProperty("planner") OrderPlanner planner, Exchange exchange) {
+        boolean dryRun = Boolean.parseBoolean(exchange.getContext().resolvePropertyPlaceholders("{{agent.dry-run}}"));
         List<OrderWork> written = planner.works().stream().filter(w -> w.isReady() && w.writes()).toList();
-        if (!read.succeeded()) {
-            LOG.warn("the verifying read failed ({}); {} order(s) left for the next cycle", read.message(), written.size());
-            written.forEach(w -> slurmAway(w, read));
-            return SlurmBatch.none();
-        }
-        AssociationSnapshot now = AssociationSnapshot.parse(read.stdout(), "");
-        List<OrderWork> missing = new ArrayList<>();
-        for (OrderWork w : written) {
-            List<String> gaps = OrderVerifier.missing(w, now);
-            if (!gaps.isEmpty()) {
-                LOG.warn("{}: SLURM does not show {}; applying it again alone", w, String.join("; ", gaps));
-                missing.add(w);
-            }
-        }
-        if (missing.isEmpty()) {
-            return SlurmBatch.none();
+        if (dryRun || written.isEmpty()) {
+            return VerifiedWrites.none();
         }
         SlurmCommands commands = new SlurmCommands(exchange.getProperty("offering", OfferingConfig.class).slurm());
         String cluster = exchange.getProperty("cluster", String.class);
-        return SlurmBatch.of("verified retry", missing).eachItem(w -> {
-            List<SlurmCommand> own = new ArrayList<>();
-            if (!w.changes.isEmpty()) {
-                own.add(commands.load(w.changes.cluster(cluster)));
-            }
-            if (!w.limitChanges.isEmpty()) {
-                own.add(commands.load(w.limitChanges.cluster(cluster)));
-            }
-            if (!w.removals.isEmpty()) {
-                own.addAll(ownRemovals(w, commands, planner));
-            }
-            return own;
-        }, OrderSteps::retried);
-    }
-
-    private static void retried(OrderWork w, SlurmResult r) {
-        if (!w.isReady()) {
-            return;
-        }
-        removed(w, r);
-        if (w.isReady()) {
-            w.retried = true;
-        }
-    }
-
-    public boolean hasRetried(@ExchangeProperty("planner") OrderPlanner planner) {
-        return planner.works().stream().anyMatch(w -> w.isReady() && w.retried);
-    }
-
-    /** The second read, only after retries: what SLURM accepted but still does not show errs the order with it. */
-    public void reverified(@Body SlurmResult read, @ExchangeProperty("planner") OrderPlanner planner) {
-        List<OrderWork> retried = planner.works().stream().filter(w -> w.isReady() && w.retried).toList();
-        if (!read.succeeded()) {
-            retried.forEach(w -> slurmAway(w, read));
-            return;
-        }
-        AssociationSnapshot now = AssociationSnapshot.parse(read.stdout(), "");
-        for (OrderWork w : retried) {
-            List<String> gaps = OrderVerifier.missing(w, now);
-            if (!gaps.isEmpty()) {
-                w.fail("SLURM accepted the writes, but " + String.join("; ", gaps));
-            }
-        }
+        return VerifiedWrites.of("order verification", written, commands.associations(), (w, now) -> OrderVerifier.missing(w, now))
+                .retryWith((w, now) -> {
+                    List<VerifiedWrites.Retry> own = new ArrayList<>();
+                    if (!w.changes.isEmpty()) {
+                        own.add(new VerifiedWrites.Retry("load", commands.load(w.changes.cluster(cluster))));
+                    }
+                    if (!w.limitChanges.isEmpty()) {
+                        own.add(new VerifiedWrites.Retry("limits", commands.load(w.limitChanges.cluster(cluster))));
+                    }
+                    if (!w.removals.isEmpty()) {
+                        ownRemovals(w, commands, planner).forEach(c -> own.add(new VerifiedWrites.Retry("removal", c)));
+                    }
+                    return own;
+                }, (w, retry, r) -> {
+                    if (w.isReady()) {
+                        removed(w, r);
+                    }
+                    return w.isReady();
+                })
+                .whenStillMissing(OrderWork::fail)
+                .whenReadFails(OrderSteps::slurmAway);
     }
 
     /** After the writes and their verification: every order that nothing failed or deferred is done. */

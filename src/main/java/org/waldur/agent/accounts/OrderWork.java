@@ -36,8 +36,6 @@ public final class OrderWork {
     /** The project a Terminate leaves without allocations, if the rest of the cycle agrees (OrderPlanner.removals). */
     public String emptiedProject;
     public Map<String, Long> waldurLimits;
-    /** The verifying read did not show this order's part, so it was applied again alone (OrderSteps.retryApplied). */
-    boolean retried;
     private Outcome outcome = Outcome.READY;
     private String message = "";
 

@@ -88,6 +88,17 @@ public final class SlurmExec {
         step.applied(answer);
     }
 
+    // ---- verify, then report (routes/slurm.camel.yaml, verify-writes) -------------------------------------
+
+    /** After the first verifying read: what it does not show, applied again alone. */
+    public SlurmBatch<?> verifyFirst(@ExchangeProperty("verification") VerifiedWrites<?> v, @Body SlurmResult read) {
+        return v.firstRead(read);
+    }
+
+    public void verifySecond(@ExchangeProperty("verification") VerifiedWrites<?> v, @Body SlurmResult read) {
+        v.secondRead(read);
+    }
+
     // ---- the cycle snapshot (routes/slurm.camel.yaml, slurm-snapshot) ------------------------------------
 
     public SlurmCommand tresCommand(@ExchangeProperty("offering") OfferingConfig offering) {
