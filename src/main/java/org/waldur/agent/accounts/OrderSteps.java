@@ -306,7 +306,7 @@ public final class OrderSteps {
                     }
                     return w.isReady();
                 })
-                .whenStillMissing(OrderWork::fail)
+                .whenStillMissing((w, why, now) -> w.fail(why))
                 .whenReadFails(OrderSteps::slurmAway);
     }
 

@@ -183,9 +183,14 @@ public final class MembershipBatch {
      * {@code none}: none). No Account lines: a limit change in a file with User lines is not committed (22.05).
      */
     public static LoadFile load(MembershipWork w) {
+        return load(w, w.add);
+    }
+
+    /** {@link #load(MembershipWork)} for some of its users only (a verified retry). */
+    static LoadFile load(MembershipWork w, List<String> users) {
         LoadFile f = new LoadFile();
         String d = w.defaultAccount == null || w.defaultAccount.isBlank() ? null : w.defaultAccount;
-        w.add.forEach(u -> f.user(u, w.account, d));
+        users.forEach(u -> f.user(u, w.account, d));
         return f;
     }
 

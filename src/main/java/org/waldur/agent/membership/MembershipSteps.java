@@ -136,6 +136,10 @@ public final class MembershipSteps {
     public List<MembershipWork> works(@ExchangeProperty("batch") MembershipBatch batch, @ExchangeProperty("tally") Tally tally) {
         List<MembershipWork> out = batch.works().stream().filter(w -> !w.isLeft()).toList();
         tally.left.addAndGet(batch.works().size() - out.size()); // SLURM was away for them: nothing reported
+        out.forEach(w -> { // only what the verifying read showed (MembershipVerifier)
+            tally.added.addAndGet(w.added.size());
+            tally.removed.addAndGet(w.removed.size());
+        });
         return out;
     }
 

@@ -22,6 +22,12 @@ public final class MembershipWork {
     final List<String> existing = new ArrayList<>();
     final List<String> skipped = new ArrayList<>();
     final List<String> added = new ArrayList<>();
+    /** Stale associations whose removal SLURM accepted (the verifying read confirms them). */
+    final List<MembershipBatch.Stale> removed = new ArrayList<>();
+    /** Members the first verifying read did not show (MembershipVerifier.retries): unclaimed if the retry fails. */
+    final List<String> unverified = new ArrayList<>();
+    /** SLURM accepted this cycle's QoS change (the verifying read confirms it). */
+    boolean qosWritten;
     String defaultAccount;
     List<String> partitions = List.of();
     String qosTarget;

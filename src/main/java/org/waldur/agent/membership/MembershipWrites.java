@@ -12,10 +12,13 @@ import org.waldur.agent.slurm.SlurmCommand;
 import org.waldur.agent.slurm.SlurmCommands;
 import org.waldur.agent.slurm.SlurmOutput;
 import org.waldur.agent.slurm.SlurmResult;
+import org.waldur.agent.slurm.VerifiedWrites;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The batched SLURM writes of a membership cycle (routes/membership-writes.camel.yaml): the {@link SlurmBatch}es
@@ -103,7 +106,7 @@ public final class MembershipWrites {
         } else if (!r.succeeded()) {
             w.problem("removing " + s.user() + " from " + s.account() + ": " + r.message());
         } else {
-            tally.removed.incrementAndGet();
+            w.removed.add(s);
         }
     }
 
@@ -153,9 +156,9 @@ public final class MembershipWrites {
         }
     }
 
+    /** Claimed for now; the verifying read decides (MembershipVerifier), and the tally counts what it showed. */
     private static void added(MembershipWork w, MembershipSteps.Tally tally) {
         w.added.addAll(w.add);
-        tally.added.addAndGet(w.add.size());
     }
 
     // ---- QoS ----------------------------------------------------------------------------------------------
@@ -170,7 +173,7 @@ public final class MembershipWrites {
         for (MembershipBatch.QosGroup g : batch.qosGroups()) {
             SlurmBatch<MembershipWork> group = SlurmBatch.of("setting QoS " + g.qos() + " on " + g.accounts(), g.works())
                     .succeededWhen(r -> r.succeeded() && !SlurmOutput.qosIgnored(r))
-                    .onBatchSuccess(w -> w.qos = w.qosList())
+                    .onBatchSuccess(MembershipWrites::qosSet)
                     .whenSlurmAway(MembershipWrites::slurmAway)
                     .eachItem(w -> List.of(commands.setQos(List.of(w.account), w.qosList(), w.qosTarget)), MembershipWrites::qosApplied);
             if (g.works().size() > 1) {
@@ -189,10 +192,61 @@ public final class MembershipWrites {
             w.problem("SLURM left the QoS of " + w.account + " unchanged: its associations have a default QoS outside "
                     + w.qosTarget + " (" + r.message() + ")");
         } else if (r.succeeded()) {
-            w.qos = w.qosList();
+            qosSet(w);
         } else {
             w.problem("setting QoS " + w.qosTarget + " on " + w.account + ": " + r.message());
         }
+    }
+
+    private static void qosSet(MembershipWork w) {
+        w.qos = w.qosList();
+        w.qosWritten = true;
+    }
+
+    // ---- verify, then report ------------------------------------------------------------------------------
+
+    /**
+     * The resources whose adds, QoS or removals SLURM accepted, confirmed by ONE read of their accounts (and
+     * default_account); what it does not show is applied again alone and read once more (verify-writes in
+     * routes/slurm.camel.yaml, MembershipVerifier). None in dry-run: nothing was written.
+     */
+    public VerifiedWrites<MembershipWork> verification(@ExchangeProperty("batch") MembershipBatch batch, @ExchangeProperty("offering") OfferingConfig o,
+                                                       @ExchangeProperty("cluster") String cluster, Exchange exchange) {
+        boolean dryRun = Boolean.parseBoolean(exchange.getContext().resolvePropertyPlaceholders("{{agent.dry-run}}"));
+        List<MembershipWork> written = batch.works().stream().filter(w -> !w.isLeft() && MembershipVerifier.wrote(w)).toList();
+        if (dryRun || written.isEmpty()) {
+            return VerifiedWrites.none();
+        }
+        Set<String> accounts = new TreeSet<>();
+        written.forEach(w -> {
+            accounts.add(w.account);
+            w.removed.forEach(s -> accounts.add(s.account()));
+        });
+        SlurmCommands commands = new SlurmCommands(o.slurm());
+        SlurmCommand read = SlurmCommands.chunks(accounts).size() == 1 ? commands.associations(accounts) : commands.associations();
+        return VerifiedWrites.of("membership verification", written, read, MembershipVerifier::missing)
+                .retryWith((w, now) -> MembershipVerifier.retries(w, now, commands, cluster, batch.perAccountAdds()), MembershipWrites::retried)
+                .whenStillMissing((w, why, now) -> {
+                    w.problem(why);
+                    MembershipVerifier.unclaim(w, now);
+                })
+                .whenReadFails(MembershipWrites::slurmAway);
+    }
+
+    private static boolean retried(MembershipWork w, VerifiedWrites.Retry retry, SlurmResult r) {
+        if (r.isTransient()) {
+            slurmAway(w, r);
+        } else if (r.jobsActive()) {
+            LOG.warn("{}: {}: jobs are still ending; retried next cycle", w, retry.what());
+        } else if (!r.succeeded() || SlurmOutput.qosIgnored(r)) {
+            w.problem(retry.what() + ": " + r.message());
+        } else {
+            return true;
+        }
+        if (retry.what().startsWith("adding ")) {
+            w.added.removeAll(w.unverified); // not added: no home, not counted
+        }
+        return false;
     }
 
     /** SLURM unreachable or timed out: the resource is left as it is for the next cycle, never erred for it. */

@@ -35,13 +35,18 @@ public final class VerifiedWrites<T> {
         boolean accepted(T item, Retry retry, SlurmResult answer);
     }
 
+    /** An item SLURM accepted again that the second read ({@code now}) still does not show; {@code why} says what. */
+    public interface StillMissing<T> {
+        void accept(T item, String why, AssociationSnapshot now);
+    }
+
     private final String what;
     private final List<T> items;
     private final SlurmCommand read;
     private final BiFunction<T, AssociationSnapshot, List<String>> gaps;
     private BiFunction<T, AssociationSnapshot, List<Retry>> retries = (item, now) -> List.of();
     private RetryAnswer<T> answer = (item, retry, r) -> r.succeeded();
-    private BiConsumer<T, String> stillMissing = (item, why) -> { };
+    private StillMissing<T> stillMissing = (item, why, now) -> { };
     private BiConsumer<T, SlurmResult> readFailed = (item, r) -> { };
     private final Set<T> retried = Collections.newSetFromMap(Collections.synchronizedMap(new IdentityHashMap<>()));
     private final Set<T> refused = Collections.newSetFromMap(Collections.synchronizedMap(new IdentityHashMap<>()));
@@ -75,7 +80,7 @@ public final class VerifiedWrites<T> {
     }
 
     /** Told of an item SLURM accepted again and the second read still does not show, with what is missing. */
-    public VerifiedWrites<T> whenStillMissing(BiConsumer<T, String> action) {
+    public VerifiedWrites<T> whenStillMissing(StillMissing<T> action) {
         this.stillMissing = action;
         return this;
     }
@@ -140,7 +145,7 @@ public final class VerifiedWrites<T> {
         for (T item : again) {
             List<String> missing = gaps.apply(item, now);
             if (!missing.isEmpty()) {
-                stillMissing.accept(item, "SLURM accepted the writes, but " + String.join("; ", missing));
+                stillMissing.accept(item, "SLURM accepted the writes, but " + String.join("; ", missing), now);
             }
         }
     }

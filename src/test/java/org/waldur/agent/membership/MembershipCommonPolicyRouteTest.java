@@ -57,7 +57,7 @@ class MembershipCommonPolicyRouteTest extends AgentRouteTestSupport {
 
         List<String> writes = slurm.calls.stream().map(c -> String.join(" ", c)).filter(c -> !c.contains(" show ")).toList();
         assertEquals(2, writes.size(), () -> "" + writes);
-        assertEquals(1, slurm.count("sacctmgr", "show"), "default_account read with the allocations, in the one read");
+        assertEquals(2, slurm.count("sacctmgr", "show"), "default_account read with the allocations, in the one read; then the verifying read");
         assertTrue(writes.get(0).endsWith("add user bob,carol account=hpc_def Share=parent cluster=sandbox"), writes.get(0));
         assertTrue(writes.get(1).contains(" load "), writes.get(1));
         assertEquals("Cluster - 'sandbox'\nParent - 'hpc_r1'\nUser - 'alice':DefaultAccount='hpc_def'\n"

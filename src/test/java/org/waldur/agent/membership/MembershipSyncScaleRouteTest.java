@@ -62,12 +62,12 @@ class MembershipSyncScaleRouteTest extends AgentRouteTestSupport {
                             + "steady cycle %d SLURM process(es), %d Waldur requests, %d ms%n",
                     n, firstTotal, reads, loads, adds, modifies, squeues, scancels, removes, firstWaldur, first / 1_000_000,
                     slurm.total(), waldur.requests().size(), steady / 1_000_000);
-            assertEquals(1, reads, "one association read per offering, whatever the number of resources");
+            assertEquals(2, reads, "one association read per offering and one that verifies the writes, whatever the number of resources");
             assertEquals(1, loads, "one load with the 4 new users of every account");
             assertEquals(0, adds + modifies + scancels);
             assertEquals(1, squeues, "one look for the jobs of every stale association");
             assertEquals(n, removes, "one removal per stale association (one per account here)");
-            assertEquals(3 + n, firstTotal);
+            assertEquals(4 + n, firstTotal);
             assertEquals(1, slurm.total(), "in sync: the one read, nothing else");
         }
         waldur.assertNoViolations();

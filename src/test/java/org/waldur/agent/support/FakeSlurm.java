@@ -61,6 +61,7 @@ public final class FakeSlurm implements Processor {
     private Predicate<String> failLoadWhen = f -> false;
     private Predicate<List<String>> outageWhen = a -> false;
     private Predicate<String> swallowLoadWhen = f -> false;
+    private Predicate<List<String>> swallowWhen = a -> false;
     private String cluster = "sandbox";
 
     public FakeSlurm() {
@@ -90,6 +91,11 @@ public final class FakeSlurm implements Processor {
      */
     public void swallowLoadWhen(Predicate<String> file) {
         swallowLoadWhen = file;
+    }
+
+    /** Matching commands (a modify, a remove) answer exit 0 but change nothing: only a fresh read can tell. */
+    public void swallowWhen(Predicate<List<String>> p) {
+        swallowWhen = p;
     }
 
     /** Make a {@code sacctmgr load} whose file matches fail (exit 1), e.g. a batch holding one bad account. */
@@ -129,7 +135,9 @@ public final class FakeSlurm implements Processor {
         String[] out;
         synchronized (this) {
             boolean fail = failWhen.test(argv) || (argv.contains("load") && stdin != null && failLoadWhen.test(stdin));
-            if (argv.contains("load") && stdin != null && swallowLoadWhen.test(stdin)) {
+            if (swallowWhen.test(argv)) {
+                out = new String[]{"0", ""};
+            } else if (argv.contains("load") && stdin != null && swallowLoadWhen.test(stdin)) {
                 out = new String[]{"0", "For cluster " + cluster + "\n Done adding cluster objects\n"};
             } else if (outageWhen.test(argv)) {
                 out = new String[]{"1", "", "sacctmgr: error: slurm_persist_conn_open_without_init: failed to open persistent "
