@@ -316,9 +316,19 @@ public final class OrderSteps {
         List<OrderWork> out = new ArrayList<>(planner.works());
         out.forEach(OrderWork::done);
         if (o.slurm().homedirCreation()) {
-            // the members a Create added are owed a home; the next home step (membership sync) makes it
+            // the members a Create added (the verifying read showed them) are owed a home, made at the cycle's end
             out.stream().filter(w -> w.getOutcome() == OrderWork.Outcome.DONE).forEach(w -> homes.owe(o, w.changes.users()));
         }
         return out;
+    }
+
+    /**
+     * Users owed a home directory in this offering: the members this cycle's Creates added and any whose
+     * mkhomedir_helper failed in an earlier cycle of this process (HomeDirs). Cheap: no process unless a home is
+     * owed. After a restart a failed one is found by membership_sync when homedir_base_path is set, or by
+     * {@code create-homedirs}.
+     */
+    public List<String> homes(@ExchangeProperty("offering") OfferingConfig o) {
+        return o.slurm().homedirCreation() ? homes.needed(o, List.of(), List.of()) : List.of();
     }
 }

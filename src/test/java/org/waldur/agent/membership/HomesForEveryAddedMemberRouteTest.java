@@ -43,15 +43,17 @@ class HomesForEveryAddedMemberRouteTest extends AgentRouteTestSupport {
 
         cycle("order-process");
         assertEquals("done", waldur.order(order).get("state"));
-        cycle("membership-sync");
-        assertEquals(List.of("alice", "bob"), homedirCalls().stream().sorted().toList(), "both added by the Create");
+        assertEquals(List.of("alice", "bob"), homedirCalls().stream().sorted().toList(),
+                "both added by the Create get their home in the same order_process cycle (no membership_sync needed)");
 
         slurm.calls.clear();
-        cycle("membership-sync");
+        cycle("order-process");
         assertEquals(List.of("alice"), homedirCalls(), "alice's failed; bob's is made and not made again");
 
         slurm.calls.clear();
-        cycle("membership-sync");
+        cycle("order-process");
         assertEquals(List.of(), homedirCalls());
+        cycle("membership-sync");
+        assertEquals(List.of(), homedirCalls(), "membership_sync does not make them a second time");
     }
 }
