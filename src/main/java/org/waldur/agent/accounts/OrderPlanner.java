@@ -58,6 +58,65 @@ public final class OrderPlanner {
         return works;
     }
 
+    /** backend_ids of the offering's resources that are not Terminated (null: not read this cycle). */
+    private Set<String> offeringAllocations;
+
+    /**
+     * The offering's allocations as Waldur knows them (backend_ids of resources not Terminated): under policy
+     * {@code common} a member keeps the default_account association while one of them still holds them.
+     */
+    public void offeringAllocations(Set<String> backendIds) {
+        offeringAllocations = new LinkedHashSet<>();
+        backendIds.forEach(id -> offeringAllocations.add(id.trim().toLowerCase(java.util.Locale.ROOT)));
+    }
+
+    /**
+     * Policy {@code common}, after the cycle's removals ran: the members of the ready Terminates who, once the
+     * cycle is over, have no allocation of the offering left (none that stays in SLURM holds them and no Create of
+     * this cycle adds them) lose their association with default_account too, as membership_sync does for a member
+     * leaving their last allocation (MembershipBatch.stale). Only those users: someone an administrator put in
+     * default_account is never touched. Recorded on the first Terminate that removes each user; empty unless the
+     * offering's allocations were read this cycle.
+     */
+    public List<OrderWork> leavingDefaultAccount() {
+        String d = s.defaultAccount();
+        AssociationSnapshot.Account common = d == null || d.isBlank() ? null : snapshot.get(d);
+        if (!"common".equals(s.defaultAccountPolicy()) || common == null || offeringAllocations == null) {
+            return List.of();
+        }
+        Set<String> gone = new LinkedHashSet<>();
+        Set<String> staying = new LinkedHashSet<>();
+        for (OrderWork w : works) {
+            if (w.isReady()) {
+                gone.addAll(w.removals);
+                staying.addAll(w.changes.users());
+            }
+        }
+        for (String id : offeringAllocations) {
+            AssociationSnapshot.Account a = snapshot.get(id);
+            if (a != null && !gone.contains(id) && !id.equals(d)) {
+                staying.addAll(a.users());
+            }
+        }
+        Set<String> leaving = new LinkedHashSet<>();
+        List<OrderWork> out = new ArrayList<>();
+        for (OrderWork w : works) {
+            if (!w.isReady() || w.removals.isEmpty() || d.equals(w.account)) {
+                continue;
+            }
+            for (String u : w.removalUsers) {
+                if (common.users().contains(u) && !staying.contains(u) && !"root".equals(u) && leaving.add(u)) {
+                    w.defaultLeaves.add(u);
+                    w.leftDefaultAccount = d;
+                }
+            }
+            if (!w.defaultLeaves.isEmpty()) {
+                out.add(w);
+            }
+        }
+        return out;
+    }
+
     /**
      * Names Waldur has recorded as some resource's backend_id. A name recorded for an account that was never
      * created (a deferred or erred Create) or that was removed (a terminated allocation) is not free: a second

@@ -57,20 +57,31 @@ public final class OrderSteps {
     }
 
     /** Whether any order will need a new allocation name (then Waldur's backend_ids are read once). */
-    public boolean needsNames(@ExchangeProperty("orders") List<Order> orders) {
-        return orders.stream().anyMatch(o -> "Create".equals(o.type()) || "Restore".equals(o.type()));
+    public boolean needsNames(@ExchangeProperty("orders") List<Order> orders, @ExchangeProperty("offering") OfferingConfig o) {
+        // policy common: a Terminate needs the offering's other allocations (OrderPlanner.leavingDefaultAccount)
+        boolean common = "common".equals(o.slurm().defaultAccountPolicy());
+        return orders.stream().anyMatch(order -> "Create".equals(order.type()) || "Restore".equals(order.type())
+                || (common && "Terminate".equals(order.type())));
     }
 
-    /** The offering's resources ({@code uuid}, {@code backend_id}), every state: names the planner must not take. */
+    /**
+     * The offering's resources ({@code uuid}, {@code backend_id}, {@code state}), every state: names the planner
+     * must not take, and the allocations that are not Terminated.
+     */
     public void takenNames(@Body String json, @ExchangeProperty("planner") OrderPlanner planner) {
         Map<String, String> taken = new java.util.LinkedHashMap<>();
+        Set<String> live = new java.util.LinkedHashSet<>();
         WaldurJson.read(json, com.fasterxml.jackson.databind.JsonNode.class).forEach(r -> {
             String id = r.path("backend_id").asText("");
             if (!id.isBlank()) {
                 taken.put(id, r.path("uuid").asText());
+                if (!"Terminated".equals(r.path("state").asText())) {
+                    live.add(id);
+                }
             }
         });
         planner.takenInWaldur(taken);
+        planner.offeringAllocations(live);
     }
 
     public Order order(@Body String json) {
@@ -251,6 +262,25 @@ public final class OrderSteps {
                 .eachItem(w -> ownRemovals(w, commands, planner), OrderSteps::removed);
     }
 
+    /**
+     * Policy common: after the allocations are removed, the default_account association of each member a
+     * Terminate leaves with no allocation of the offering, one removal per user — alone, since SLURM refuses to
+     * remove a user's default association together with another of theirs (examples/slurm-sandbox/FINDINGS.md
+     * summary 6). A refusal errs the order with SLURM's message (the verifying read checks it too).
+     */
+    public SlurmBatch<Map.Entry<OrderWork, String>> defaultRemovals(@ExchangeProperty("planner") OrderPlanner planner,
+                                                                   @ExchangeProperty("offering") OfferingConfig o) {
+        List<Map.Entry<OrderWork, String>> items = new ArrayList<>();
+        planner.leavingDefaultAccount().forEach(w -> w.defaultLeaves.forEach(u -> items.add(Map.entry(w, u))));
+        if (items.isEmpty()) {
+            return SlurmBatch.none();
+        }
+        SlurmCommands commands = new SlurmCommands(o.slurm());
+        LOG.info("removing {} user(s) who have no allocation of the offering left from default_account {}", items.size(), o.slurm().defaultAccount());
+        return SlurmBatch.of("default_account removal", items)
+                .eachItem(e -> List.of(commands.removeUser(e.getValue(), e.getKey().leftDefaultAccount)), (e, r) -> removed(e.getKey(), r));
+    }
+
     /** One order's removal alone: each user's association, then its account (and the project the cycle empties). */
     private static List<SlurmCommand> ownRemovals(OrderWork w, SlurmCommands commands, OrderPlanner planner) {
         List<SlurmCommand> own = new ArrayList<>();
@@ -299,6 +329,8 @@ public final class OrderSteps {
                     if (!w.removals.isEmpty()) {
                         ownRemovals(w, commands, planner).forEach(c -> own.add(new VerifiedWrites.Retry("removal", c)));
                     }
+                    w.defaultLeaves.forEach(u -> own.add(new VerifiedWrites.Retry("default_account removal",
+                            commands.removeUser(u, w.leftDefaultAccount))));
                     return own;
                 }, (w, retry, r) -> {
                     if (w.isReady()) {

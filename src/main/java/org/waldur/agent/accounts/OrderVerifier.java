@@ -46,6 +46,12 @@ public final class OrderVerifier {
                         + "', not " + a.grpTresMins());
             }
         }
+        AssociationSnapshot.Account common = w.leftDefaultAccount == null ? null : now.get(w.leftDefaultAccount);
+        for (String user : w.defaultLeaves) {
+            if (common != null && common.users().contains(user)) {
+                gaps.add("user " + user + " still has an association with default_account " + w.leftDefaultAccount);
+            }
+        }
         for (String gone : w.removals) {
             if (now.exists(gone)) {
                 gaps.add("account " + gone + " is still in SLURM");

@@ -33,6 +33,12 @@ public final class OrderWork {
     public final List<String> removals = new ArrayList<>();
     /** Users of the allocation being removed: the one-by-one path takes their associations away first. */
     public final List<String> removalUsers = new ArrayList<>();
+    /**
+     * Policy {@code common}: members this Terminate leaves with no allocation of the offering; their association
+     * with {@link #leftDefaultAccount} goes too (OrderPlanner.leavingDefaultAccount).
+     */
+    public final List<String> defaultLeaves = new ArrayList<>();
+    public String leftDefaultAccount;
     /** The project a Terminate leaves without allocations, if the rest of the cycle agrees (OrderPlanner.removals). */
     public String emptiedProject;
     public Map<String, Long> waldurLimits;
