@@ -40,16 +40,37 @@ class CrashIT extends ItSupport {
         return dir;
     }
 
+    /**
+     * Wrappers that run the real sacctmgr, except that a {@code verb} command never runs: it is noted as HELD and
+     * the agent is held there (the wrapper then exits without applying it, so a killed agent leaves nothing behind).
+     */
+    private Path binHoldingBefore(String verb) throws Exception {
+        Path dir = countingBin(null);
+        String script = "#!/bin/bash\n"
+                + "echo \"sacctmgr $*\" >> '" + slurmLog + "'\n"
+                + "if [[ \" $* \" == *\" " + verb + " \"* ]]; then echo \"HELD " + verb + "\" >> '" + slurmLog + "'; sleep 60; exit 1; fi\n"
+                + "if [[ \" $* \" == *\" load \"* ]]; then input=$(cat); printf '%s\\n' \"$input\" | exec /usr/bin/sacctmgr \"$@\"; fi\n"
+                + "exec /usr/bin/sacctmgr \"$@\"\n";
+        Path f = dir.resolve("sacctmgr");
+        Files.writeString(f, script);
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return dir;
+    }
+
     private void runAndKillAfter(Path config, String verb) throws Exception {
+        runAndKillAt(config, "APPLIED " + verb);
+    }
+
+    private void runAndKillAt(Path config, String mark) throws Exception {
         Process agent = AgentProcess.builder(work.resolve("killed.log"), Map.of(), "--once", "-m", "order_process",
                 "-c", config.toString()).start();
         long deadline = System.currentTimeMillis() + 180_000;
-        while (!RealSlurm.logLines(slurmLog).contains("APPLIED " + verb) && System.currentTimeMillis() < deadline && agent.isAlive()) {
+        while (!RealSlurm.logLines(slurmLog).contains(mark) && System.currentTimeMillis() < deadline && agent.isAlive()) {
             Thread.sleep(20);
         }
         assertTrue(agent.isAlive(), "the agent was still in its cycle");
         agent.destroyForcibly().waitFor(30, TimeUnit.SECONDS);   // SIGKILL
-        assertTrue(RealSlurm.logLines(slurmLog).contains("APPLIED " + verb), "killed after the " + verb);
+        assertTrue(RealSlurm.logLines(slurmLog).contains(mark), "killed at " + mark);
     }
 
     private AgentProcess.Run restart() throws Exception {
@@ -114,5 +135,37 @@ class CrashIT extends ItSupport {
         assertFalse(slurm.keySet().stream().anyMatch(a -> a.startsWith("ita_crash-term-")), "no allocation left: " + slurm.keySet());
         assertFalse(slurm.containsKey("itp_crash"), "the emptied project is gone too");
         assertTrue(slurm.containsKey("itc_crash-uni"), "customer accounts are never removed");
+    }
+
+    @Test
+    void killedAfterTheFinalReportBeforeTheRemovalThenRestartedReportsEachOrderOnce() throws Exception {
+        String project = waldur.addProject(waldur.addCustomer("Crash University", "crash-uni"), "Crash", "crash");
+        member(project, "alice");
+        List<String> creates = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            creates.add(order(project, "Held " + i, "crash-held-" + i));
+        }
+        assertEquals(0, restart().rc());
+        List<String> terminates = new ArrayList<>();
+        for (String c : creates) {
+            terminates.add(waldur.addOrder(offering, resourceOf(c), "Terminate", "executing", Map.of()));
+        }
+
+        runAndKillAt(config(binHoldingBefore("remove").toString(), ""), "HELD remove");
+        assertEquals(3, RealSlurm.associations().keySet().stream().filter(a -> a.startsWith("ita_crash-held-")).count(),
+                "killed before the removal: the accounts are still there");
+        for (String t : terminates) {
+            assertEquals("executing", waldur.order(t).get("state"));
+        }
+
+        assertEquals(0, restart().rc());
+
+        for (String t : terminates) {
+            assertEquals("done", waldur.order(t).get("state"), t);
+        }
+        assertEquals(6, waldur.count("POST", ".*/set_state_done/"), "each order reported done once: no duplicate");
+        Map<String, RealSlurm.Assoc> slurm = RealSlurm.associations();
+        assertFalse(slurm.keySet().stream().anyMatch(a -> a.startsWith("ita_crash-held-")), "no allocation left: " + slurm.keySet());
+        assertFalse(slurm.containsKey("itp_crash"), "the emptied project is gone too");
     }
 }
