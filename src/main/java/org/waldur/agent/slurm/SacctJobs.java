@@ -96,7 +96,7 @@ public final class SacctJobs {
     /**
      * Reads sacct's output line by line and hands each job to {@code sink} once its rows are complete, so memory
      * holds one job whatever the number of jobs. sacct prints a job's steps right after its allocation row
-     * (FINDINGS "AUDITOR collector"), so a job is complete when the next job's row (or the end) arrives; a
+     * (examples/slurm-sandbox/FINDINGS.md §22), so a job is complete when the next job's row (or the end) arrives; a
      * {@code .batch} row that comes before its job's row is kept until that row arrives.
      */
     public static void read(BufferedReader output, List<String> keys, Collection<String> allowEmpty, Sink sink)
