@@ -35,7 +35,8 @@ import java.util.stream.Collectors;
  * bash examples/bench/agent-cycles.sh --slurm real             # the real sandbox, under flock /tmp/slurm-it.lock
  * JAVA_OPTS="-XX:+UseSerialGC -Xmx256m" bash examples/bench/agent-cycles.sh   # other JVM flags for the agent
  * </pre>
- * The script builds the distribution and the test classpath when they are missing, then runs this class.
+ * The script builds the distribution and the test classpath, then runs this class; {@code BENCH_KEEP_LOGS=1} keeps
+ * every run's agent log (a failed run's is always kept), {@code AGENT_DIST=DIR} benches another distribution directory.
  * Real mode uses accounts {@code bnc_*}, {@code bnp_*}, {@code bna_*} and users alice and bob, and removes the
  * accounts before and after each run.
  */
@@ -45,7 +46,7 @@ public final class AgentCycleBench {
     private static final List<String> MEMBERS = List.of("alice", "bob");
 
     private record Run(String scenario, int n, int rc, long requests, long wallMs, long firstRequestMs, long rssKb,
-                       String load, String verified) {
+                       long cpuMs, String load, String verified) {
     }
 
     private AgentCycleBench() {
@@ -92,17 +93,18 @@ public final class AgentCycleBench {
                 Run run = once(s.getKey(), s.getValue(), latency, real);
                 all.add(run);
                 System.out.printf("%-10s N=%-4d run %d: rc %d, %5d requests (%.2f/item), wall %5d ms, first request %4d ms, "
-                                + "peak RSS %3d MB, load %s, %s%n", run.scenario, run.n, r + 1, run.rc, run.requests,
-                        (double) run.requests / run.n, run.wallMs, run.firstRequestMs, run.rssKb / 1024, run.load, run.verified);
+                                + "peak RSS %3d MB, agent CPU %5d ms, load %s, %s%n", run.scenario, run.n, r + 1, run.rc,
+                        run.requests, (double) run.requests / run.n, run.wallMs, run.firstRequestMs, run.rssKb / 1024,
+                        run.cpuMs, run.load, run.verified);
             }
         }
         System.out.println("\nmedians (" + (real ? "real SLURM" : "SLURM emulator") + ", " + latency + " ms per Waldur request):");
-        System.out.println("| scenario | N | requests/item | wall (JVM start incl.) | first request | peak RSS | load avg |");
-        System.out.println("|---|---|---|---|---|---|---|");
+        System.out.println("| scenario | N | requests/item | wall (JVM start incl.) | first request | peak RSS | agent CPU | load avg |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
         all.stream().collect(Collectors.groupingBy(Run::scenario, LinkedHashMap::new, Collectors.toList())).forEach((name, rs) ->
-                System.out.printf("| %s | %d | %.2f | %.1f s | %.2f s | %d MB | %s |%n", name, rs.get(0).n,
+                System.out.printf("| %s | %d | %.2f | %.1f s | %.2f s | %d MB | %.1f s | %s |%n", name, rs.get(0).n,
                         median(rs, r -> r.requests) / (double) rs.get(0).n, median(rs, Run::wallMs) / 1000.0,
-                        median(rs, Run::firstRequestMs) / 1000.0, median(rs, Run::rssKb) / 1024,
+                        median(rs, Run::firstRequestMs) / 1000.0, median(rs, Run::rssKb) / 1024, median(rs, Run::cpuMs) / 1000.0,
                         rs.stream().map(Run::load).collect(Collectors.joining(" "))));
         if (all.stream().anyMatch(r -> r.rc != 0 || !r.verified.startsWith("verified"))) {
             System.out.println("SOME RUNS FAILED OR WERE NOT VERIFIED: see the lines above and the agent logs they name");
@@ -169,7 +171,8 @@ public final class AgentCycleBench {
             long t0 = System.nanoTime();
             Process p = AgentProcess.builder(log, Map.of(), "--once", "-m", mode, "-c", config.toString()).start();
             AtomicLong peak = new AtomicLong();
-            Thread sampler = new Thread(() -> sampleRss(p, peak), "rss-sampler");
+            AtomicLong cpu = new AtomicLong();
+            Thread sampler = new Thread(() -> sample(p, peak, cpu), "rss-sampler");
             sampler.setDaemon(true);
             sampler.start();
             if (!p.waitFor(600, TimeUnit.SECONDS)) {
@@ -182,9 +185,11 @@ public final class AgentCycleBench {
             String verified = verify(scenario, items, waldur, emulator, real) + (waldur.violations().isEmpty() ? ""
                     : "; " + waldur.violations().size() + " API contract violations");
             Run run = new Run(scenario, n, p.exitValue(), waldur.requests().size(), wall,
-                    first < 0 ? -1 : (first - t0) / 1_000_000, peak.get(), load, verified + (p.exitValue() != 0 ? "; log " + log : ""));
-            if (p.exitValue() == 0 && verified.startsWith("verified")) {
+                    first < 0 ? -1 : (first - t0) / 1_000_000, peak.get(), cpu.get(), load, verified + (p.exitValue() != 0 ? "; log " + log : ""));
+            if (p.exitValue() == 0 && verified.startsWith("verified") && System.getenv("BENCH_KEEP_LOGS") == null) {
                 deleteTree(work);
+            } else {
+                System.out.println("agent log: " + log);
             }
             return run;
         } finally {
@@ -232,16 +237,25 @@ public final class AgentCycleBench {
         };
     }
 
-    /** Peak resident set of the agent's JVM: the launcher execs java, so the script's pid is the JVM's. */
-    private static void sampleRss(Process p, AtomicLong peakKb) {
+    /**
+     * Peak resident set of the agent's JVM and the CPU time it used (user + system, the last sample before it
+     * exited): the launcher execs java, so the script's pid is the JVM's. CPU time tells a lighter JVM from a
+     * quieter machine, which the wall times on a shared one cannot.
+     */
+    private static void sample(Process p, AtomicLong peakKb, AtomicLong cpuMs) {
         Path status = Path.of("/proc/" + p.pid() + "/status");
+        Path stat = Path.of("/proc/" + p.pid() + "/stat");
         while (p.isAlive()) {
             try {
-                for (String line : Files.readAllLines(status)) {
-                    if (line.startsWith("VmHWM:")) {
-                        peakKb.accumulateAndGet(Long.parseLong(line.replaceAll("\\D", "")), Math::max);
+                for (String s : Files.readAllLines(status)) {
+                    if (s.startsWith("VmHWM:")) {
+                        peakKb.accumulateAndGet(Long.parseLong(s.replaceAll("\\D", "")), Math::max);
                     }
                 }
+                // fields after the command name: state is the 3rd, utime the 14th, stime the 15th (clock ticks, 100/s)
+                String line = Files.readString(stat);
+                String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ");
+                cpuMs.set((Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10);
                 Thread.sleep(20);
             } catch (IOException | NumberFormatException e) {
                 return; // the process has just exited
