@@ -25,9 +25,10 @@ import java.util.stream.Collectors;
  * real sandbox. Scenarios: {@code orders} — a burst of N Create orders (pending-provider, one project each, two
  * team members); {@code report} — N resources with an account, two reporting months; {@code membership} — N
  * resources, two team members each to add. Per run it prints the Waldur requests per item, the wall time from
- * process start to exit (JVM start included), the agent's peak RSS ({@code VmHWM} of /proc/PID/status, sampled
- * every 20 ms), the time from process start to the first Waldur request (the fake's arrival time), the load
- * average, and what was verified (orders done, associations present); then the median of each figure.
+ * process start to exit (JVM start included), the time from process start to the first Waldur request (the
+ * fake's arrival time), the agent's peak RSS ({@code VmHWM} of /proc/PID/status) and CPU time (in all and until
+ * the first request; both sampled every 20 ms), the load average, and what was verified (orders done,
+ * associations present); then the median of each figure.
  *
  * <pre>
  * bash examples/bench/agent-cycles.sh                          # orders 100, report 200, membership 20; 3 runs each
@@ -46,7 +47,7 @@ public final class AgentCycleBench {
     private static final List<String> MEMBERS = List.of("alice", "bob");
 
     private record Run(String scenario, int n, int rc, long requests, long wallMs, long firstRequestMs, long rssKb,
-                       long cpuMs, String load, String verified) {
+                       long cpuMs, long cpuToFirstMs, String load, String verified) {
     }
 
     private AgentCycleBench() {
@@ -93,18 +94,20 @@ public final class AgentCycleBench {
                 Run run = once(s.getKey(), s.getValue(), latency, real);
                 all.add(run);
                 System.out.printf("%-10s N=%-4d run %d: rc %d, %5d requests (%.2f/item), wall %5d ms, first request %4d ms, "
-                                + "peak RSS %3d MB, agent CPU %5d ms, load %s, %s%n", run.scenario, run.n, r + 1, run.rc,
-                        run.requests, (double) run.requests / run.n, run.wallMs, run.firstRequestMs, run.rssKb / 1024,
-                        run.cpuMs, run.load, run.verified);
+                                + "peak RSS %3d MB, agent CPU %5d ms (%4d ms to first request), load %s, %s%n", run.scenario,
+                        run.n, r + 1, run.rc, run.requests, (double) run.requests / run.n, run.wallMs, run.firstRequestMs,
+                        run.rssKb / 1024, run.cpuMs, run.cpuToFirstMs, run.load, run.verified);
             }
         }
         System.out.println("\nmedians (" + (real ? "real SLURM" : "SLURM emulator") + ", " + latency + " ms per Waldur request):");
-        System.out.println("| scenario | N | requests/item | wall (JVM start incl.) | first request | peak RSS | agent CPU | load avg |");
+        System.out.println("| scenario | N | requests/item | wall (JVM start incl.) | first request | peak RSS | agent CPU "
+                + "(to first request) | load avg |");
         System.out.println("|---|---|---|---|---|---|---|---|");
         all.stream().collect(Collectors.groupingBy(Run::scenario, LinkedHashMap::new, Collectors.toList())).forEach((name, rs) ->
-                System.out.printf("| %s | %d | %.2f | %.1f s | %.2f s | %d MB | %.1f s | %s |%n", name, rs.get(0).n,
+                System.out.printf("| %s | %d | %.2f | %.1f s | %.2f s | %d MB | %.1f s (%.1f s) | %s |%n", name, rs.get(0).n,
                         median(rs, r -> r.requests) / (double) rs.get(0).n, median(rs, Run::wallMs) / 1000.0,
                         median(rs, Run::firstRequestMs) / 1000.0, median(rs, Run::rssKb) / 1024, median(rs, Run::cpuMs) / 1000.0,
+                        median(rs, Run::cpuToFirstMs) / 1000.0,
                         rs.stream().map(Run::load).collect(Collectors.joining(" "))));
         if (all.stream().anyMatch(r -> r.rc != 0 || !r.verified.startsWith("verified"))) {
             System.out.println("SOME RUNS FAILED OR WERE NOT VERIFIED: see the lines above and the agent logs they name");
@@ -172,7 +175,12 @@ public final class AgentCycleBench {
             Process p = AgentProcess.builder(log, Map.of(), "--once", "-m", mode, "-c", config.toString()).start();
             AtomicLong peak = new AtomicLong();
             AtomicLong cpu = new AtomicLong();
-            Thread sampler = new Thread(() -> sample(p, peak, cpu), "rss-sampler");
+            AtomicLong cpuToFirst = new AtomicLong(-1);
+            Thread sampler = new Thread(() -> sample(p, peak, cpu, () -> {
+                if (cpuToFirst.get() < 0 && waldur.firstRequestNanos() >= 0) {
+                    cpuToFirst.set(cpu.get());
+                }
+            }), "rss-sampler");
             sampler.setDaemon(true);
             sampler.start();
             if (!p.waitFor(600, TimeUnit.SECONDS)) {
@@ -185,7 +193,7 @@ public final class AgentCycleBench {
             String verified = verify(scenario, items, waldur, emulator, real) + (waldur.violations().isEmpty() ? ""
                     : "; " + waldur.violations().size() + " API contract violations");
             Run run = new Run(scenario, n, p.exitValue(), waldur.requests().size(), wall,
-                    first < 0 ? -1 : (first - t0) / 1_000_000, peak.get(), cpu.get(), load, verified + (p.exitValue() != 0 ? "; log " + log : ""));
+                    first < 0 ? -1 : (first - t0) / 1_000_000, peak.get(), cpu.get(), cpuToFirst.get(), load, verified + (p.exitValue() != 0 ? "; log " + log : ""));
             if (p.exitValue() == 0 && verified.startsWith("verified") && System.getenv("BENCH_KEEP_LOGS") == null) {
                 deleteTree(work);
             } else {
@@ -240,9 +248,9 @@ public final class AgentCycleBench {
     /**
      * Peak resident set of the agent's JVM and the CPU time it used (user + system, the last sample before it
      * exited): the launcher execs java, so the script's pid is the JVM's. CPU time tells a lighter JVM from a
-     * quieter machine, which the wall times on a shared one cannot.
+     * quieter machine, which the wall times on a shared one cannot. {@code afterSample} runs after each sample.
      */
-    private static void sample(Process p, AtomicLong peakKb, AtomicLong cpuMs) {
+    private static void sample(Process p, AtomicLong peakKb, AtomicLong cpuMs, Runnable afterSample) {
         Path status = Path.of("/proc/" + p.pid() + "/status");
         Path stat = Path.of("/proc/" + p.pid() + "/stat");
         while (p.isAlive()) {
@@ -256,6 +264,7 @@ public final class AgentCycleBench {
                 String line = Files.readString(stat);
                 String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ");
                 cpuMs.set((Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10);
+                afterSample.run();
                 Thread.sleep(20);
             } catch (IOException | NumberFormatException e) {
                 return; // the process has just exited
