@@ -14,7 +14,8 @@ import java.util.function.BiFunction;
 /**
  * Done means verified, for any kind of item (an order, a resource's members): after a cycle's SLURM writes, one
  * fresh association read decides what is really there — a write SLURM answered with success is not proof
- * (examples/slurm-sandbox/FINDINGS.md §9: a load that read no input says "Nothing new added." with exit 0). What
+ * (examples/slurm-sandbox/FINDINGS.md §9: a load that read no input says "Nothing new added." with exit 0), and a
+ * read right after a write shows it (§23), so a gap means "not applied", not "not yet visible". What
  * the read does not show is applied again alone, so SLURM's answer to that item's own command is its error; what
  * SLURM accepted and a second read still does not show fails with what is missing. The second read runs only when
  * something was retried, so the cost stays one read per cycle. routes/slurm.camel.yaml ({@code verify-writes})
