@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.waldur.agent.config.OfferingConfig;
 import org.waldur.agent.slurm.AssociationSnapshot;
+import org.waldur.agent.slurm.LoadFile;
 import org.waldur.agent.slurm.SlurmBatch;
 import org.waldur.agent.slurm.SlurmCommand;
 import org.waldur.agent.slurm.SlurmCommands;
@@ -25,6 +26,16 @@ public final class ProjectMoveSteps {
 
     public boolean hasMoves(@ExchangeProperty("projectMoves") ProjectMoves moves) {
         return moves != null && !moves.isEmpty();
+    }
+
+    /** New customer accounts first, in a load of their own (none when SLURM has them all). */
+    public SlurmBatch<String> customers(@ExchangeProperty("projectMoves") ProjectMoves moves,
+                                        @ExchangeProperty("offering") OfferingConfig o,
+                                        @ExchangeProperty("cluster") String cluster) {
+        LoadFile file = moves.customersLoad();
+        List<String> names = List.copyOf(file.accounts().keySet());
+        return SlurmBatch.of("new customer accounts " + names, names)
+                .batch(file.isEmpty() ? null : new SlurmCommands(o.slurm()).load(file.cluster(cluster)));
     }
 
     public SlurmBatch<ProjectMoves.Move> batch(@ExchangeProperty("projectMoves") ProjectMoves moves,

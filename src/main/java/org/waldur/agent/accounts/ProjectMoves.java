@@ -13,8 +13,9 @@ import java.util.function.Consumer;
 /**
  * Projects that moved to another customer in Waldur: their project account must hang under the new customer's
  * account. Decided from the cycle's association snapshot, for every project the cycle sees (order_process: its
- * orders' projects; membership_sync: every resource's), and written as ONE {@code sacctmgr load}: the new customer
- * accounts SLURM lacks, then each project account as a bare line under its new parent. A bare line keeps the
+ * orders' projects; membership_sync: every resource's), and written as ONE {@code sacctmgr load} of bare project
+ * lines under their new parents (preceded, only when SLURM lacks a new customer's account, by one load creating
+ * them: SLURM does not commit a re-parent in a file that also adds accounts). A bare line keeps the
  * account's description and organization, and SLURM carries its sub-accounts (the allocations), their users and
  * every limit along (examples/slurm-sandbox/FINDINGS.md §22), so allocations are never written here: they stay
  * under their project. (The reference re-parented allocations too and left them orphaned at root, then stopped.)
@@ -104,10 +105,19 @@ public final class ProjectMoves {
         return moves.isEmpty();
     }
 
-    /** The cycle's one load: customer accounts SLURM lacks (under root_account), then each project bare under its customer. */
-    public LoadFile load() {
+    /**
+     * The customer accounts SLURM lacks, under root_account, in a load of their own: a load that adds an account
+     * reports but does not commit a re-parent in the same file (examples/slurm-sandbox/FINDINGS.md §22).
+     */
+    public LoadFile customersLoad() {
         LoadFile file = new LoadFile();
         newCustomers.forEach((name, description) -> file.account(name, s.rootAccount(), description, name, null));
+        return file;
+    }
+
+    /** The cycle's one load of moves: each project bare under its customer. */
+    public LoadFile load() {
+        LoadFile file = new LoadFile();
         moves.values().forEach(m -> file.existing(m.project(), m.to(), Map.of()));
         return file;
     }
@@ -115,10 +125,6 @@ public final class ProjectMoves {
     /** One move's own load, for the one-by-one fallback when the batch is refused. */
     public LoadFile load(Move m) {
         LoadFile file = new LoadFile();
-        String description = newCustomers.get(m.to());
-        if (description != null) {
-            file.account(m.to(), s.rootAccount(), description, m.to(), null);
-        }
         file.existing(m.project(), m.to(), Map.of());
         return file;
     }

@@ -63,10 +63,12 @@ class ProjectMoveRouteTest extends AgentRouteTestSupport {
                 Cluster - 'sandbox'
                 Parent - 'root'
                 Account - 'hpc_tlu':Description='Tallinn University':Organization='hpc_tlu'
+                """, """
+                Cluster - 'sandbox'
                 Parent - 'hpc_tlu'
                 Account - 'hpc_p0'
-                """), slurm.loads, "one load, no allocation line");
-        assertEquals(3, slurm.calls.size(), "association read + the moves' load + the verifying read: " + slurm.calls);
+                """), slurm.loads, "the new customer, then the move; no allocation line");
+        assertEquals(4, slurm.calls.size(), "association read + customer load + moves' load + verifying read: " + slurm.calls);
         assertEquals(2, slurm.count("sacctmgr", "show"));
         waldur.assertNoViolations();
 
@@ -87,7 +89,7 @@ class ProjectMoveRouteTest extends AgentRouteTestSupport {
             assertEquals("hpc_tlu", slurm.accounts.get("hpc_p" + i).parent);
             assertEquals("hpc_p" + i, slurm.accounts.get("hpc_r" + i).parent);
         }
-        assertEquals(3, slurm.calls.size(), "constant: 1 read, 1 load, 1 verifying read for 10 moves " + slurm.calls);
+        assertEquals(4, slurm.calls.size(), "constant: 1 read, 2 loads, 1 verifying read for 10 moves " + slurm.calls);
         waldur.assertNoViolations();
     }
 
@@ -101,7 +103,7 @@ class ProjectMoveRouteTest extends AgentRouteTestSupport {
         assertEquals("hpc_tlu", slurm.accounts.get("hpc_p0").parent);
         assertEquals("hpc_uni-tartu", slurm.accounts.get("hpc_p1").parent, "refused: tried again next cycle");
         assertEquals("hpc_tlu", slurm.accounts.get("hpc_p2").parent);
-        assertEquals(4, slurm.loads.size(), "the batch, then one load per move");
+        assertEquals(5, slurm.loads.size(), "the customer, the batch, then one load per move");
         waldur.assertNoViolations();
     }
 
@@ -117,12 +119,10 @@ class ProjectMoveRouteTest extends AgentRouteTestSupport {
         assertEquals("hpc_tlu", slurm.accounts.get("hpc_p0").parent);
         assertEquals("hpc_p0", slurm.accounts.get("hpc_new").parent);
         assertEquals("hpc_p0", slurm.accounts.get("hpc_r0").parent, "the existing allocation moved with its project");
-        assertEquals(2, slurm.loads.size(), "the moves' load, then the Create's: " + slurm.loads);
-        assertEquals("Cluster - 'sandbox'\nParent - 'root'\n"
-                + "Account - 'hpc_tlu':Description='Tallinn University':Organization='hpc_tlu'\n"
-                + "Parent - 'hpc_tlu'\nAccount - 'hpc_p0'\n", slurm.loads.get(0));
-        // 3 snapshot reads + the moves' load and verifying read + the Create's load and verifying read
-        assertEquals(7, slurm.total(), "calls: " + slurm.calls);
+        assertEquals(3, slurm.loads.size(), "the customer, the move, then the Create's: " + slurm.loads);
+        assertEquals("Cluster - 'sandbox'\nParent - 'hpc_tlu'\nAccount - 'hpc_p0'\n", slurm.loads.get(1));
+        // 3 snapshot reads + customer load, moves' load and verifying read + the Create's load and verifying read
+        assertEquals(8, slurm.total(), "calls: " + slurm.calls);
         waldur.assertNoViolations();
     }
 }

@@ -281,13 +281,16 @@ public final class FakeSlurm implements Processor {
                         added++;
                     }
                     boolean existed = accounts.containsKey(name);
-                    boolean withUsers = file.contains("\nUser - ");
+                    // SLURM 22.05 reports but does not commit a change to an existing account when the same file also
+                    // adds users or accounts (FINDINGS §17, §22)
+                    boolean withUsers = file.contains("\nUser - ") || file.lines().anyMatch(l -> l.startsWith("Account - ")
+                            && !accounts.containsKey(l.substring(11, l.indexOf('\'', 11))));
                     if (existed && !p.equals(accounts.get(name).parent)) {
                         changed.add(" Changed Parent                for Account " + name + "     " + accounts.get(name).parent + " -> " + p + "\n");
                     }
                     apply.add(() -> {
                         if (existed && withUsers) {
-                            return; // SLURM 22.05: reported as changed, not committed, when the file also has User lines
+                            return; // reported as changed, not committed (see withUsers)
                         }
                         Acct acc = accounts.computeIfAbsent(name, k -> new Acct());
                         acc.parent = p; // an existing account under another Parent line is re-parented (FINDINGS §1, §22)
