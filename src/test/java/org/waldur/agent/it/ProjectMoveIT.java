@@ -57,7 +57,7 @@ class ProjectMoveIT extends ItSupport {
         RealSlurm.removeAccounts(OWN);
         String c = "cluster=" + RealSlurm.CLUSTER;
         RealSlurm.sacctmgr("add", "account", "i11pc_old", "parent=root", c);
-        RealSlurm.sacctmgr("add", "account", "i11pp_clim", "parent=i11pc_old", "description=Climate", "GrpTRESMins=cpu=5000", c);
+        RealSlurm.sacctmgr("add", "account", "i11pp_clim", "parent=i11pc_old", "description=Climate", "organization=i11pp_clim", "GrpTRESMins=cpu=5000", c);
         RealSlurm.sacctmgr("add", "account", "i11pa_r1", "parent=i11pp_clim", "GrpTRESMins=cpu=1000", "fairshare=7", c);
         RealSlurm.sacctmgr("add", "user", "alice", "account=i11pa_r1", c);
         String oldCustomer = waldur.addCustomer("Old University", "old");
@@ -81,7 +81,7 @@ class ProjectMoveIT extends ItSupport {
         assertEquals("i11pp_clim|climate|i11pp_clim", RealSlurm.sacctmgr("list", "account", "where", "name=i11pp_clim",
                 "format=Account,Description,Organization").strip(), "a bare load line keeps description and organization");
         List<String> calls = RealSlurm.logLines(slurmLog);
-        assertEquals(3, calls.size(), "association read, the moves' load, the verifying read: " + calls);
+        assertEquals(4, calls.size(), "association read, the new customer's load, the moves' load, the verifying read: " + calls);
 
         assertEquals(0, once("membership_sync", config).rc());
         assertEquals(1, RealSlurm.logLines(slurmLog).size(), "idempotent: one read, no write " + RealSlurm.logLines(slurmLog));
