@@ -17,7 +17,7 @@ import java.util.function.Consumer;
  * lines under their new parents (preceded, only when SLURM lacks a new customer's account, by one load creating
  * them: SLURM does not commit a re-parent in a file that also adds accounts). A bare line keeps the
  * account's description and organization, and SLURM carries its sub-accounts (the allocations), their users and
- * every limit along (examples/slurm-sandbox/FINDINGS.md §22), so allocations are never written here: they stay
+ * every limit along (examples/slurm-sandbox/FINDINGS.md §23), so allocations are never written here: they stay
  * under their project. (The reference re-parented allocations too and left them orphaned at root, then stopped.)
  * Flat trees ({@code parent_account}) have no customer tier and never move. No Camel, no I/O.
  */
@@ -107,7 +107,7 @@ public final class ProjectMoves {
 
     /**
      * The customer accounts SLURM lacks, under root_account, in a load of their own: a load that adds an account
-     * reports but does not commit a re-parent in the same file (examples/slurm-sandbox/FINDINGS.md §22).
+     * reports but does not commit a re-parent in the same file (examples/slurm-sandbox/FINDINGS.md §23).
      */
     public LoadFile customersLoad() {
         LoadFile file = new LoadFile();

@@ -29,7 +29,7 @@ public final class LoadFile {
     /**
      * An account SLURM already has, written bare ({@code Account - 'x'[:Key=value…]}): sacctmgr keeps its
      * description and organization and changes only what the line names. Under a parent other than its own it is
-     * re-parented, its sub-accounts, users and limits with it (examples/slurm-sandbox/FINDINGS.md §22). Field values
+     * re-parented, its sub-accounts, users and limits with it (examples/slurm-sandbox/FINDINGS.md §23). Field values
      * are SLURM's own text (a number, a TRES string), quoted when they may hold {@code :}.
      */
     public record ExistingLine(String name, String parent, Map<String, String> fields) {

@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * A project moved to another customer in Waldur (a staff action; the fake's resources and orders then name the new
  * customer): membership_sync and order_process move its project account under the new customer's account, with
  * one load and one verifying read whatever the number of moved projects, and never touch the allocations, which
- * SLURM carries along (examples/slurm-sandbox/FINDINGS.md §22). The fake validates every request against the
+ * SLURM carries along (examples/slurm-sandbox/FINDINGS.md §23). The fake validates every request against the
  * Waldur 8.0.5 schema, the resource list's new {@code field=customer_slug…} included.
  */
 class ProjectMoveRouteTest extends AgentRouteTestSupport {

@@ -50,7 +50,7 @@ class ProjectMovesTest {
         ProjectMoves m = moves(null);
         m.check("cust-c", null, "Customer: C's", "climate", null);
         m.check("cust-c", null, "Customer: C's", "physics", null);
-        // SLURM does not commit a re-parent in a file that also adds an account (FINDINGS §22): two files
+        // SLURM does not commit a re-parent in a file that also adds an account (FINDINGS §23): two files
         assertEquals("""
                 Cluster - 'sandbox'
                 Parent - 'root'

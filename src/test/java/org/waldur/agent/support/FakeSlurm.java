@@ -282,7 +282,7 @@ public final class FakeSlurm implements Processor {
                     }
                     boolean existed = accounts.containsKey(name);
                     // SLURM 22.05 reports but does not commit a change to an existing account when the same file also
-                    // adds users or accounts (FINDINGS §17, §22)
+                    // adds users or accounts (FINDINGS §17, §23)
                     boolean withUsers = file.contains("\nUser - ") || file.lines().anyMatch(l -> l.startsWith("Account - ")
                             && !accounts.containsKey(l.substring(11, l.indexOf('\'', 11))));
                     if (existed && !p.equals(accounts.get(name).parent)) {
@@ -293,7 +293,7 @@ public final class FakeSlurm implements Processor {
                             return; // reported as changed, not committed (see withUsers)
                         }
                         Acct acc = accounts.computeIfAbsent(name, k -> new Acct());
-                        acc.parent = p; // an existing account under another Parent line is re-parented (FINDINGS §1, §22)
+                        acc.parent = p; // an existing account under another Parent line is re-parented (FINDINGS §1, §23)
                         acc.fairshare = opts.getOrDefault("Fairshare", acc.fairshare);
                         if (opts.containsKey("MaxTRESMins")) {
                             for (String pair : opts.get("MaxTRESMins").split(",")) {
