@@ -28,6 +28,11 @@ for cmd in load-components diagnostics healthz create-homedirs; do
   waldur-camel-agent "$cmd" --help | grep -q "Usage: waldur-camel-agent $cmd" || fail "$cmd --help"
 done
 ok "launcher on PATH; load-components, diagnostics, healthz, create-homedirs answer --help"
+[ -s /opt/waldur-camel-agent/lib/waldur-camel-agent.jsa ] || fail "postinst wrote no class-data archive"
+# -Xshare:on turns an archive the JVM cannot use (made for another directory or other jars) into an error
+JAVA_OPTS="-Xshare:on -XX:TieredStopAtLevel=1 -XX:+UseSerialGC" waldur-camel-agent --version >/dev/null 2>&1 \
+  || fail "the class-data archive does not map in /opt/waldur-camel-agent"
+ok "postinst made the class-data archive and the JVM maps it"
 
 conffiles=$(dpkg-query -W -f='${Conffiles}' waldur-camel-agent)
 for f in /etc/waldur/waldur-site-agent-config.yaml /etc/waldur/waldur-camel-agent.env; do
@@ -60,7 +65,8 @@ grep -q "edited by check-package" /etc/waldur/waldur-site-agent-config.yaml || f
 ok "an edited config survives a reinstall"
 
 dpkg -r waldur-camel-agent >/dev/null || fail "dpkg -r"
-[ ! -e /opt/waldur-camel-agent/waldur-camel-agent.jar ] && [ ! -e /usr/bin/waldur-camel-agent ] || fail "files left after remove"
+[ ! -e /opt/waldur-camel-agent/waldur-camel-agent.jar ] && [ ! -e /usr/bin/waldur-camel-agent ] \
+  && [ ! -e /opt/waldur-camel-agent/lib ] || fail "files left after remove"
 grep -q "edited by check-package" /etc/waldur/waldur-site-agent-config.yaml || fail "remove deleted the config"
 ok "remove: program gone, configuration kept"
 dpkg -P waldur-camel-agent >/dev/null || fail "dpkg -P"

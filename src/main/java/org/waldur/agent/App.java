@@ -62,6 +62,10 @@ public final class App implements Callable<Integer> {
             description = "serve /observe/health and Prometheus /observe/metrics on this port (default: off)")
     Integer managementPort;
 
+    @Option(names = "--jmx", description = "register Camel's routes and processors as JMX MBeans (default: off, "
+            + "they cost about 1 s of CPU and 20 MB at every start; README, Benchmarks)")
+    boolean jmx;
+
     @Option(names = "--log-format", paramLabel = "FORMAT", scope = CommandLine.ScopeType.INHERIT,
             description = "text (default) or json (one ECS JSON object a line, for log shippers); "
                     + "also AGENT_LOG_FORMAT")
@@ -225,6 +229,12 @@ public final class App implements Callable<Integer> {
             main.addOverrideProperty("agent." + m.routeName() + ".enabled", Boolean.toString(!homedirsOnly && selected.contains(m)));
             main.addOverrideProperty("agent." + m.routeName() + ".period-ms",
                     Long.toString(Math.max(1000L, Math.round(config.periodMinutes().get(m) * 60_000))));
+        }
+        // What nobody can read is not made: JMX MBeans only with --jmx, Camel's route metrics only when the management
+        // port serves them (measured with examples/bench/agent-cycles.sh: ~1.3 s CPU and ~20 MB less per start)
+        main.addOverrideProperty("camel.main.jmx-enabled", Boolean.toString(jmx));
+        if (managementPort == null) {
+            main.addOverrideProperty("camel.metrics.enabled", "false");
         }
         if (managementPort != null) {
             main.addOverrideProperty("camel.management.enabled", "true");

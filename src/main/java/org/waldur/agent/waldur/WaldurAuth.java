@@ -35,7 +35,11 @@ public final class WaldurAuth {
     }
 
     private final Clock clock;
-    private final HttpClient http;
+    /**
+     * Made on the first token request (under this object's monitor, as every fetch is): a JDK HttpClient loads the
+     * default TLS context and starts a selector thread, start-up work an agent without OIDC never needs.
+     */
+    private HttpClient http;
     private final Map<OidcCredentials, Cached> cache = new ConcurrentHashMap<>();
 
     public WaldurAuth() {
@@ -44,7 +48,6 @@ public final class WaldurAuth {
 
     public WaldurAuth(Clock clock) {
         this.clock = clock;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     }
 
     public String header(OfferingConfig offering) {
@@ -73,6 +76,9 @@ public final class WaldurAuth {
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build();
+        if (http == null) {
+            http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        }
         HttpResponse<String> resp;
         try {
             resp = http.send(req, HttpResponse.BodyHandlers.ofString());

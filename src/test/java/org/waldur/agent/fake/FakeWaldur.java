@@ -498,6 +498,15 @@ public final class FakeWaldur implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code System.nanoTime()} of this JVM at which the first API request (since the last {@link #clearRequests()})
+     * arrived, or -1: a bench launching the agent takes its own nanoTime before the start to get the time to first
+     * request.
+     */
+    public long firstRequestNanos() {
+        return recorder.firstArrivalNanos();
+    }
+
     public void clearRequests() {
         recorder.clearRequests();
     }

@@ -9,6 +9,8 @@ final class Recorder {
     /** Mutable twin of {@link FakeWaldur.RecordedRequest}: the status is known only after dispatch. */
     static final class Entry {
         final String method, path, query, body;
+        /** System.nanoTime() on arrival: benches measure a launched agent's time to its first request. */
+        final long arrivedNanos = System.nanoTime();
         volatile int status;
 
         Entry(String method, String path, String query, String body) {
@@ -54,6 +56,13 @@ final class Recorder {
                 .filter(r -> method == null || "*".equals(method) || r.method().equalsIgnoreCase(method))
                 .filter(r -> p.matcher(r.path()).matches())
                 .count();
+    }
+
+    /** System.nanoTime() at which the first recorded request arrived, or -1 when none has. */
+    long firstArrivalNanos() {
+        synchronized (entries) {
+            return entries.stream().mapToLong(e -> e.arrivedNanos).min().orElse(-1);
+        }
     }
 
     void clearRequests() {

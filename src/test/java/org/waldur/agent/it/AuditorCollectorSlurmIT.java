@@ -1,12 +1,18 @@
 package org.waldur.agent.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.waldur.agent.auditor.collector.FakeAuditor;
 import org.waldur.agent.auditor.collector.Outbox;
+import org.waldur.agent.auditor.record.RecordJson;
+import org.waldur.agent.auditor.server.RunningServer;
+import org.waldur.agent.auditor.server.StoreKind;
 
+import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -155,5 +161,47 @@ class AuditorCollectorSlurmIT {
             assertEquals(0, o.deadLetters(), o.deadLetterList().toString());
         }
         assertFalse(server.duplicatesPosted() > 0, "each record was posted once");
+
+        // The same jobs end to end into our own record server: a second collector (its own outbox, the same
+        // window) reads sacct again and delivers to the shipped server routes on an embedded store; what GET
+        // /record/{id} returns must be what the collector built above.
+        List<String> ids = List.copyOf(server.records().keySet());
+        Path cfg2 = dir.resolve("collector-ours.yaml");
+        try (RunningServer ours = RunningServer.start(StoreKind.embeddedAt(dir.resolve("store")), false)) {
+            Files.writeString(cfg2, config(ours.port, "slurm", account, Instant.now().minus(10, ChronoUnit.MINUTES),
+                    dir.resolve("outbox-ours.db")));
+            try (CollectorProcess collector = CollectorProcess.start(cfg2, Map.of())) {
+                long t0 = System.currentTimeMillis();
+                while (storedCount(ours) < ids.size() && System.currentTimeMillis() - t0 < 60_000) {
+                    Thread.sleep(200);
+                }
+                assertEquals(ids.size(), storedCount(ours), collector.output());
+            }
+            for (String id : ids) {
+                HttpResponse<String> got = ours.get("/record/" + id);
+                assertEquals(200, got.statusCode(), got.body());
+                JsonNode stored = RecordJson.MAPPER.readTree(got.body());
+                JsonNode built = server.record(id);
+                assertEquals(built.get("meta"), stored.get("meta"), id);
+                assertEquals(built.get("components"), stored.get("components"), id);
+                assertEquals(Instant.parse(built.get("start_time").asText()),
+                        Instant.parse(stored.get("start_time").asText()), id);
+                assertEquals(Instant.parse(built.get("stop_time").asText()),
+                        Instant.parse(stored.get("stop_time").asText()), id);
+            }
+        }
+    }
+
+    /** How many records GET /records streams back (AUDITOR's body: concatenated JSON objects). */
+    private static int storedCount(RunningServer ours) throws IOException {
+        HttpResponse<String> all = ours.get("/records");
+        int n = 0;
+        try (MappingIterator<JsonNode> it = RecordJson.MAPPER.readerFor(JsonNode.class).readValues(all.body())) {
+            while (it.hasNext()) {
+                it.next();
+                n++;
+            }
+        }
+        return n;
     }
 }
