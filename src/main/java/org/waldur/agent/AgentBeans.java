@@ -121,6 +121,11 @@ public class AgentBeans implements CamelConfiguration {
         return new OrderSteps(homes);
     }
 
+    @BindToRegistry("projectMoveSteps")
+    public org.waldur.agent.accounts.ProjectMoveSteps projectMoveSteps() {
+        return new org.waldur.agent.accounts.ProjectMoveSteps();
+    }
+
     /** With the home directories made or found, remembered for the life of the process (gh-15). */
     @BindToRegistry("membershipSteps")
     public MembershipSteps membershipSteps() {

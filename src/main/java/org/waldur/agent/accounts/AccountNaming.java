@@ -32,12 +32,21 @@ public final class AccountNaming {
     }
 
     public String customer(Order o) {
-        String key = s.legacyNaming() ? o.customerUuid() : o.customerSlug();
-        return SlurmNames.account(lower(s.customerPrefix() + required(key, "customer_slug")));
+        return customer(o.customerSlug(), o.customerUuid());
     }
 
     public String project(Order o) {
-        String key = s.legacyNaming() ? o.projectUuid() : o.projectSlug();
+        return project(o.projectSlug(), o.projectUuid());
+    }
+
+    /** The customer account of a slug (legacy naming: of a UUID); a resource names its customer the same way. */
+    public String customer(String slug, String uuid) {
+        String key = s.legacyNaming() ? uuid : slug;
+        return SlurmNames.account(lower(s.customerPrefix() + required(key, "customer_slug")));
+    }
+
+    public String project(String slug, String uuid) {
+        String key = s.legacyNaming() ? uuid : slug;
         return SlurmNames.account(lower(s.projectPrefix() + required(key, "project_slug")));
     }
 

@@ -43,6 +43,8 @@ public final class OrderPlanner {
     private final Set<String> unconfigured = new java.util.TreeSet<>();
     /** Customer and project accounts this cycle creates, by name: every order below one carries its line. */
     private final Map<String, LoadFile.AccountLine> plannedParents = new LinkedHashMap<>();
+    /** Projects of this cycle's orders that moved to another customer in Waldur (written before the new accounts). */
+    private final ProjectMoves projectMoves;
 
     public OrderPlanner(OfferingConfig offering, AssociationSnapshot snapshot, Set<String> knownTres, Consumer<String> warn) {
         this.offering = offering;
@@ -52,6 +54,7 @@ public final class OrderPlanner {
         this.naming = new AccountNaming(s);
         this.converter = new TresConverter(offering.components());
         this.warn = warn;
+        this.projectMoves = new ProjectMoves(s, snapshot, warn);
     }
 
     public List<OrderWork> works() {
@@ -117,6 +120,15 @@ public final class OrderPlanner {
         return out;
     }
 
+    public ProjectMoves projectMoves() {
+        return projectMoves;
+    }
+
+    /** An order's project whose account hangs under another customer than Waldur's is moved (3-tier trees only). */
+    private void checkMove(Order order) {
+        projectMoves.check(order.customerSlug(), order.customerUuid(), order.customerName(), order.projectSlug(), order.projectUuid());
+    }
+
     /**
      * Names Waldur has recorded as some resource's backend_id. A name recorded for an account that was never
      * created (a deferred or erred Create) or that was removed (a terminated allocation) is not free: a second
@@ -139,6 +151,7 @@ public final class OrderPlanner {
         String account = needsBackendId ? freeName(order, resource) : SlurmNames.account(resource.backendId().trim());
         LoadFile changes = new LoadFile();
         String projectParent = customer != null ? customer : s.parentAccount();
+        checkMove(order);
         if (customer != null) {
             parentLine(changes, customer, s.rootAccount(), order.customerName());
         }
@@ -211,6 +224,7 @@ public final class OrderPlanner {
             throw new IllegalStateException("SLURM account " + account + " does not exist; cannot update its limits");
         }
         noteUnconfigured(newLimits);
+        checkMove(order);
         // a renewal moves the end date: the prepaid budget covers the new term (limits unchanged or not)
         Object renewedTo = order.attributes() == null ? null : order.attributes().get("new_end_date");
         Map<String, ? extends Number> limits = newLimits.isEmpty() && renewedTo != null && resource.limits() != null

@@ -44,7 +44,9 @@ public final class OrderSteps {
         AssociationSnapshot snapshot = exchange.getProperty("snapshot", AssociationSnapshot.class);
         @SuppressWarnings("unchecked")
         Set<String> tres = exchange.getProperty("knownTres", Set.class);
-        exchange.setProperty("planner", new OrderPlanner(offering, snapshot, tres, w -> LOG.warn("{}: {}", offering.name(), w)));
+        OrderPlanner planner = new OrderPlanner(offering, snapshot, tres, w -> LOG.warn("{}: {}", offering.name(), w));
+        exchange.setProperty("planner", planner);
+        exchange.setProperty("projectMoves", planner.projectMoves());
         exchange.setProperty("cluster", offering.slurm().clusterName() != null ? offering.slurm().clusterName() : snapshot.singleCluster());
     }
 

@@ -5,6 +5,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.waldur.agent.accounts.ProjectMoves;
 import org.waldur.agent.config.OfferingConfig;
 import org.waldur.agent.slurm.AssociationSnapshot;
 import org.waldur.agent.slurm.SlurmCommand;
@@ -62,9 +63,12 @@ public final class MembershipSteps {
     public List<SlurmCommand> associationReads(@ExchangeProperty("resources") List<Resource> resources,
                                                @ExchangeProperty("offering") OfferingConfig offering) {
         Set<String> accounts = new TreeSet<>();
+        ProjectMoves moves = new ProjectMoves(offering.slurm(), null, w -> { });
         for (Resource r : resources) {
             if (SlurmNames.isAccount(r.backendId().trim())) {
                 accounts.add(r.backendId().trim());
+                // the project and its customer's account too, in the same read: has the project moved? (ProjectMoves)
+                accounts.addAll(moves.accountsOf(r.customerSlug(), r.customerUuid(), r.projectSlug(), r.projectUuid()));
             }
         }
         // policy common: who already has the default_account association (see MembershipBatch.defaultAssociations)
@@ -90,6 +94,7 @@ public final class MembershipSteps {
         AssociationSnapshot snapshot = AssociationSnapshot.parse(String.join("\n", chunks), "");
         exchange.setProperty("planner", new MembershipPlanner(offering.slurm(), snapshot, MembershipSteps::skipped));
         exchange.setProperty("batch", new MembershipBatch(offering.slurm(), snapshot));
+        exchange.setProperty("projectMoves", new ProjectMoves(offering.slurm(), snapshot, LOG::warn));
         exchange.setProperty("cluster", offering.slurm().clusterName() != null ? offering.slurm().clusterName() : snapshot.singleCluster());
     }
 
@@ -118,6 +123,8 @@ public final class MembershipSteps {
         MembershipPlanner planner = exchange.getProperty("planner", MembershipPlanner.class);
         @SuppressWarnings("unchecked")
         Map<String, List<TeamMember>> teams = exchange.getProperty("teams", Map.class);
+        exchange.getProperty("projectMoves", ProjectMoves.class)
+                .check(r.customerSlug(), r.customerUuid(), r.customerName(), r.projectSlug(), r.projectUuid());
         MembershipWork w = planner.plan(r, r.restrictMemberAccess() ? List.of() : teams.getOrDefault(projectKey(r), List.of()));
         exchange.setProperty("work", w);
         exchange.getProperty("batch", MembershipBatch.class).add(w);

@@ -18,10 +18,21 @@ public final class LoadFile {
     private final Map<String, AccountLine> accounts = new LinkedHashMap<>();
     private final Map<String, Set<String>> users = new LinkedHashMap<>();
     private final Map<String, String> defaultAccounts = new LinkedHashMap<>();
+    /** Accounts that already exist, written bare: their parent and only the fields named here. */
+    private final Map<String, ExistingLine> existing = new LinkedHashMap<>();
     private String cluster;
 
     /** An account with its parent, description, organization and (possibly empty) GrpTRESMins. */
     public record AccountLine(String name, String parent, String description, String organization, Map<String, Long> grpTresMins) {
+    }
+
+    /**
+     * An account SLURM already has, written bare ({@code Account - 'x'[:Key=value…]}): sacctmgr keeps its
+     * description and organization and changes only what the line names. Under a parent other than its own it is
+     * re-parented, its sub-accounts, users and limits with it (examples/slurm-sandbox/FINDINGS.md §24). Field values
+     * are SLURM's own text (a number, a TRES string), quoted when they may hold {@code :}.
+     */
+    public record ExistingLine(String name, String parent, Map<String, String> fields) {
     }
 
     public LoadFile cluster(String name) {
@@ -38,6 +49,23 @@ public final class LoadFile {
                 SlurmNames.account(organization), grpTresMins == null ? Map.of() : Map.copyOf(grpTresMins)));
     }
 
+    /** An existing account under {@code parent} (its own, or a new one to move it) with {@code fields} set. */
+    public void existing(String name, String parent, Map<String, String> fields) {
+        Map<String, String> checked = new LinkedHashMap<>();
+        fields.forEach((k, v) -> {
+            if (!k.matches("[A-Za-z]+") || !v.matches("[A-Za-z0-9=,/.:_-]+")) {
+                throw new IllegalArgumentException("not a load field: " + k + "=" + v);
+            }
+            checked.put(k, v);
+        });
+        existing.put(SlurmNames.account(name), new ExistingLine(SlurmNames.account(name), SlurmNames.account(parent), checked));
+    }
+
+    /** The bare lines of existing accounts, by name. */
+    public Map<String, ExistingLine> existing() {
+        return java.util.Collections.unmodifiableMap(existing);
+    }
+
     /** An association of {@code user} to {@code account}, with the user's DefaultAccount (null: leave SLURM's). */
     public void user(String user, String account, String defaultAccount) {
         users.computeIfAbsent(SlurmNames.account(account), k -> new LinkedHashSet<>()).add(SlurmNames.user(user));
@@ -51,6 +79,7 @@ public final class LoadFile {
         other.accounts.forEach(accounts::putIfAbsent);
         other.users.forEach((account, names) -> users.computeIfAbsent(account, k -> new LinkedHashSet<>()).addAll(names));
         other.defaultAccounts.forEach(defaultAccounts::putIfAbsent);
+        other.existing.forEach(existing::putIfAbsent);
     }
 
     /** The account lines, by name. */
@@ -71,11 +100,11 @@ public final class LoadFile {
     }
 
     public boolean isEmpty() {
-        return accounts.isEmpty() && users.isEmpty();
+        return accounts.isEmpty() && users.isEmpty() && existing.isEmpty();
     }
 
     public int lines() {
-        return accounts.size() + users.values().stream().mapToInt(Set::size).sum();
+        return accounts.size() + existing.size() + users.values().stream().mapToInt(Set::size).sum();
     }
 
     /** The file text; {@code clusterName} is the cluster the lines apply to. */
@@ -99,6 +128,11 @@ public final class LoadFile {
             }
             blocks.get(a.parent()).add(line.toString());
         }
+        for (ExistingLine e : existing.values()) {
+            StringBuilder line = new StringBuilder("Account - '").append(e.name()).append("'");
+            e.fields().forEach((k, v) -> line.append(':').append(k).append("='").append(v).append("'"));
+            blocks.get(e.parent()).add(line.toString());
+        }
         users.forEach((account, names) -> {
             List<String> block = blocks.computeIfAbsent(account, k -> new ArrayList<>());
             for (String u : names) {
@@ -120,6 +154,7 @@ public final class LoadFile {
         List<String> order = new ArrayList<>();
         Set<String> pending = new LinkedHashSet<>();
         accounts.values().forEach(a -> pending.add(a.parent()));
+        existing.values().forEach(e -> pending.add(e.parent()));
         while (!pending.isEmpty()) {
             boolean progressed = false;
             for (String p : new ArrayList<>(pending)) {

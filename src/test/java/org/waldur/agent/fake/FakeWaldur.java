@@ -191,6 +191,14 @@ public final class FakeWaldur implements AutoCloseable {
         }
     }
 
+    /** The project moves to another customer, as a Waldur staff user can do: its resources' customer fields follow. */
+    public void moveProject(String projectUuid, String customerUuid) {
+        synchronized (state) {
+            Model.Project p = state.projects.get(Seeding.known(state.projects, projectUuid, "project"));
+            p.customerUuid = Seeding.known(state.customers, customerUuid, "customer");
+        }
+    }
+
     /** A Marketplace.Slurm offering of the provider organisation ({@link #providerCustomerUuid()}), with one plan. */
     public String addOffering(String name, List<Component> components, Map<String, Object> pluginOptions) {
         synchronized (state) {

@@ -32,6 +32,10 @@ public final class FakeSlurm implements Processor {
         public final Map<String, String> limits = new TreeMap<>();
         public String qos = "normal";
         public final Set<String> users = new LinkedHashSet<>();
+        /** Fairshare and MaxTRESMins (TRES → minutes) of the account association; RawUsage as sshare shows it. */
+        public String fairshare = "1";
+        public final Map<String, String> maxTresMins = new TreeMap<>();
+        public long rawUsage;
     }
 
     public final Map<String, Acct> accounts = new LinkedHashMap<>();
@@ -248,6 +252,7 @@ public final class FakeSlurm implements Processor {
         String parent = "root";
         Set<String> declared = new LinkedHashSet<>(accounts.keySet());
         List<Runnable> apply = new ArrayList<>();
+        List<String> changed = new ArrayList<>();
         int added = 0;
         String error = null;
         for (int n = 1; n < lines.size() && error == null; n++) {
@@ -284,14 +289,25 @@ public final class FakeSlurm implements Processor {
                         added++;
                     }
                     boolean existed = accounts.containsKey(name);
-                    boolean withUsers = file.contains("\nUser - ");
+                    // SLURM 22.05 reports but does not commit a change to an existing account when the same file also
+                    // adds users or accounts (FINDINGS §17, §24)
+                    boolean withUsers = file.contains("\nUser - ") || file.lines().anyMatch(l -> l.startsWith("Account - ")
+                            && !accounts.containsKey(l.substring(11, l.indexOf('\'', 11))));
+                    if (existed && !p.equals(accounts.get(name).parent)) {
+                        changed.add(" Changed Parent                for Account " + name + "     " + accounts.get(name).parent + " -> " + p + "\n");
+                    }
                     apply.add(() -> {
                         if (existed && withUsers) {
-                            return; // SLURM 22.05: reported as changed, not committed, when the file also has User lines
+                            return; // reported as changed, not committed (see withUsers)
                         }
                         Acct acc = accounts.computeIfAbsent(name, k -> new Acct());
-                        if (acc.parent.isEmpty()) {
-                            acc.parent = p;
+                        acc.parent = p; // an existing account under another Parent line is re-parented (FINDINGS §1, §24)
+                        acc.fairshare = opts.getOrDefault("Fairshare", acc.fairshare);
+                        if (opts.containsKey("MaxTRESMins")) {
+                            for (String pair : opts.get("MaxTRESMins").split(",")) {
+                                int eq = pair.lastIndexOf('=');
+                                acc.maxTresMins.put(pair.substring(0, eq), pair.substring(eq + 1));
+                            }
                         }
                         acc.org = opts.getOrDefault("Organization", acc.org).toLowerCase();
                         acc.descr = opts.getOrDefault("Description", acc.descr).toLowerCase();
@@ -319,6 +335,9 @@ public final class FakeSlurm implements Processor {
         apply.forEach(Runnable::run);
         if (error != null) {
             return new String[]{"1", head + (apply.isEmpty() ? " Nothing new added.\n" : " Done adding cluster objects\n"), error};
+        }
+        if (added == 0 && !changed.isEmpty()) {
+            return ok(head + String.join("", changed));
         }
         return ok(head + (added == 0 ? " Nothing new added.\n" : " Done adding cluster objects\n"));
     }
