@@ -204,6 +204,25 @@ public final class SlurmCommands {
                 "account=" + SlurmNames.account(account)), true);
     }
 
+    /**
+     * Every association of {@code users × accounts} in one process ({@code remove user where name=a,b account=x,y};
+     * pairs that do not exist are skipped). Refused as a whole when it would remove a user's default association
+     * together with another of theirs (examples/slurm-sandbox/FINDINGS.md §2, §2a): the caller plans rounds.
+     */
+    public SlurmCommand removeUsers(Collection<String> users, Collection<String> accounts) {
+        if (users.isEmpty()) {
+            throw new IllegalArgumentException("no users given");
+        }
+        return sacctmgr(true, List.of("remove", "user", "where", "name=" + String.join(",", users.stream().map(SlurmNames::user).toList()),
+                "account=" + accounts(accounts)), true);
+    }
+
+    /** Users' DefaultAccount as {@code user|account} lines (empty account: none), one process for the list. */
+    public SlurmCommand defaultAccounts(Collection<String> users) {
+        return sacctmgr(false, List.of("show", "user", "where", "name=" + String.join(",", users.stream().map(SlurmNames::user).toList()),
+                "format=User,DefaultAccount"), true);
+    }
+
     /** Removes accounts (and with them their user associations); one process for the whole list. */
     public SlurmCommand removeAccounts(Collection<String> names) {
         return sacctmgr(true, List.of("remove", "account", "where", "name=" + accounts(names)), true);
