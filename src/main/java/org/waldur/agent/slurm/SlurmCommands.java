@@ -43,13 +43,13 @@ public final class SlurmCommands {
 
     /** All associations of the cluster: the cycle's one snapshot. */
     public SlurmCommand associations() {
-        return sacctmgr(false, List.of("show", "association", "format=Cluster,Account,ParentName,User,GrpTRESMins,QOS"), true);
+        return sacctmgr(false, List.of("show", "association", "format=Cluster,Account,ParentName,User,GrpTRESMins,QOS,MaxTRESMins"), true);
     }
 
     /** Associations of some accounts only (comma list; one process however many). */
     public SlurmCommand associations(Collection<String> accounts) {
         return sacctmgr(false, List.of("show", "association", "where", "account=" + accounts(accounts),
-                "format=Cluster,Account,ParentName,User,GrpTRESMins,QOS"), true);
+                "format=Cluster,Account,ParentName,User,GrpTRESMins,QOS,MaxTRESMins"), true);
     }
 
     /** Account → organization, for accounts that 0.2.x agents linked to their project only by organization. */

@@ -3,6 +3,8 @@ package org.waldur.agent.support;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
+import org.waldur.agent.slurm.TresString;
+
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -32,6 +34,8 @@ public final class FakeSlurm implements Processor {
         public final Map<String, String> limits = new TreeMap<>();
         public String qos = "normal";
         public final Set<String> users = new LinkedHashSet<>();
+        /** User → MaxTRESMins as SLURM prints it. */
+        public final Map<String, String> userLimits = new TreeMap<>();
     }
 
     public final Map<String, Acct> accounts = new LinkedHashMap<>();
@@ -196,8 +200,9 @@ public final class FakeSlurm implements Processor {
                     }
                     s.append(cluster).append('|').append(name).append('|').append(acc.parent).append("||")
                             .append(String.join(",", acc.limits.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()))
-                            .append('|').append(acc.qos).append('\n');
-                    acc.users.forEach(u -> s.append(cluster).append('|').append(name).append("||").append(u).append("||").append(acc.qos).append('\n'));
+                            .append('|').append(acc.qos).append("|\n");
+                    acc.users.forEach(u -> s.append(cluster).append('|').append(name).append("||").append(u).append("||").append(acc.qos)
+                            .append('|').append(acc.userLimits.getOrDefault(u, "")).append('\n'));
                 });
                 return ok(s.toString());
             case "list account":
@@ -299,9 +304,26 @@ public final class FakeSlurm implements Processor {
                 }
                 case "User" -> {
                     String p = parent;
+                    String max = opts.get("MaxTRESMins");
                     apply.add(() -> {
                         defaultAccounts.putIfAbsent(name, p);
                         accounts.get(p).users.add(name);
+                        if (max != null) { // FINDINGS §2b: committed on an existing association, -1 clears a TRES
+                            Map<String, String> now = new TreeMap<>(TresString.parse(accounts.get(p).userLimits.getOrDefault(name, "")));
+                            TresString.parse(max).forEach((k, v) -> {
+                                if (v.equals("-1")) {
+                                    now.remove(k);
+                                } else {
+                                    now.put(k, v);
+                                }
+                            });
+                            String joined = String.join(",", now.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+                            if (joined.isEmpty()) {
+                                accounts.get(p).userLimits.remove(name);
+                            } else {
+                                accounts.get(p).userLimits.put(name, joined);
+                            }
+                        }
                     });
                     added++;
                 }
@@ -462,6 +484,7 @@ public final class FakeSlurm implements Processor {
         }
         for (String[] p : pairs) {
             accounts.get(p[1]).users.remove(p[0]);
+            accounts.get(p[1]).userLimits.remove(p[0]);
             defaultAccounts.remove(p[0], p[1]); // removed alone, a default association may go
         }
         return pairs.isEmpty() ? new String[]{"1", " Nothing deleted\n"} : ok(" Deleting user associations...\n");
