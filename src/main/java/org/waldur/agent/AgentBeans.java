@@ -137,6 +137,11 @@ public class AgentBeans implements CamelConfiguration {
         return new MembershipWrites(polls);
     }
 
+    @BindToRegistry("userLimitSteps")
+    public org.waldur.agent.membership.UserLimitSteps userLimitSteps() {
+        return new org.waldur.agent.membership.UserLimitSteps();
+    }
+
     @BindToRegistry(value = "reportSteps", lazy = true)
     public ReportSteps reportSteps(@BeanInject("agentConfig") AgentConfig config,
                                    @PropertyInject(value = "agent.fixed-now", defaultValue = "") String fixedNow,

@@ -315,18 +315,11 @@ public final class ReportSteps {
             LOG.warn("{}: SLURM account {} of resource {} does not exist", offering.name(), resource.backendId(), resource.uuid());
             return null;
         }
-        Map<String, Long> slurm = new TresConverter(offering.components()).fromSlurm(a.grpTresMins);
-        Map<String, Long> waldur = new TreeMap<>();
-        if (resource.limits() != null) {
-            resource.limits().forEach((k, v) -> waldur.put(k, v.longValue()));
+        Map<String, Object> body = LimitsEcho.body(resource.limits(), a.grpTresMins, offering.components());
+        if (body != null) {
+            LOG.info("{}: limits of {} differ in SLURM ({}) and Waldur {}; sending SLURM's", offering.name(), resource.backendId(), a.grpTresMins, resource.limits());
         }
-        Map<String, Long> merged = new TreeMap<>(waldur);
-        merged.putAll(slurm);
-        if (slurm.isEmpty() || merged.equals(waldur)) {
-            return null;
-        }
-        LOG.info("{}: limits of {} differ in SLURM {} and Waldur {}; sending SLURM's", offering.name(), resource.backendId(), slurm, waldur);
-        return Map.of("limits", merged);
+        return body;
     }
 
     private static List<String> accounts(List<Resource> resources) {

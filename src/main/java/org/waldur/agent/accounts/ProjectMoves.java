@@ -86,6 +86,16 @@ public final class ProjectMoves {
         if (now == null || customer.equals(now.parent) || moves.containsKey(project)) {
             return;
         }
+        if (now.users().isEmpty() && snapshot.children(project).isEmpty()) {
+            return; // nothing hangs under it: no project account of ours (an empty allocation a slug happens to name?)
+        }
+        if (!now.users().isEmpty()) {
+            // the agent's project accounts hold no users: an account with user associations is an allocation (or
+            // made by hand) whose name a project's naming happens to give — moving it would tear it from its parent
+            warn.accept("account " + project + " has user associations, so it is no project account of project "
+                    + projectSlug + "; not moved");
+            return;
+        }
         if (customer.equals(project)) {
             warn.accept("customer and project accounts are both named " + project + " (customer_prefix/project_prefix); not moved");
             return;

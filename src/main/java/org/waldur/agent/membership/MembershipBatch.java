@@ -61,6 +61,11 @@ public final class MembershipBatch {
         }
     }
 
+    /** The cycle's association read (the removal plan checks its groups against it). */
+    AssociationSnapshot snapshot() {
+        return snapshot;
+    }
+
     public List<MembershipWork> works() {
         synchronized (works) {
             return List.copyOf(works);

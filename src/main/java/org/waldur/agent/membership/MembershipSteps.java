@@ -6,6 +6,7 @@ import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.waldur.agent.accounts.ProjectMoves;
+import org.waldur.agent.accounting.LimitsEcho;
 import org.waldur.agent.config.OfferingConfig;
 import org.waldur.agent.slurm.AssociationSnapshot;
 import org.waldur.agent.slurm.SlurmCommand;
@@ -148,6 +149,20 @@ public final class MembershipSteps {
             tally.removed.addAndGet(w.removed.size());
         });
         return out;
+    }
+
+    /**
+     * SLURM's GrpTRESMins as a {@code set_limits} body when Waldur holds other limits (the reference's membership
+     * sync does the same), read from the cycle's one association read: no SLURM process of its own. Null: nothing.
+     */
+    public Map<String, Object> limitsBody(@ExchangeProperty("work") MembershipWork w, @ExchangeProperty("batch") MembershipBatch batch,
+                                          @ExchangeProperty("offering") OfferingConfig o) {
+        AssociationSnapshot.Account a = w.accountMissing ? null : batch.snapshot().get(w.account);
+        Map<String, Object> body = a == null ? null : LimitsEcho.body(w.resource.limits(), a.grpTresMins, o.components());
+        if (body != null) {
+            LOG.info("{}: limits differ in SLURM ({}) and Waldur {}; sending SLURM's", w, a.grpTresMins, w.resource.limits());
+        }
+        return body;
     }
 
     /** Users who need a home directory now (empty when the offering does not manage home directories). */

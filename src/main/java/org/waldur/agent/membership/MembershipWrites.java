@@ -86,15 +86,46 @@ public final class MembershipWrites {
         return r.succeeded() && !batch.staleJobs(r.stdout()).isEmpty() && polls < jobWaitPolls;
     }
 
+    /** Whether some user loses more than one association this cycle: then their DefaultAccount is read first. */
+    public boolean needsDefaults(@ExchangeProperty("batch") MembershipBatch batch) {
+        return StaleRemovalPlan.needsDefaults(batch.stale());
+    }
+
+    public SlurmCommand defaultsCommand(@ExchangeProperty("batch") MembershipBatch batch, @ExchangeProperty("offering") OfferingConfig o) {
+        return new SlurmCommands(o.slurm()).defaultAccounts(new java.util.TreeSet<>(batch.stale().stream().map(MembershipBatch.Stale::user).toList()));
+    }
+
+    /** The users' DefaultAccount, or none when the read failed (the removals then go one association per user and round). */
+    public void keepDefaults(@Body SlurmResult r, Exchange exchange) {
+        if (r.succeeded() && r.status() != SlurmResult.Status.DRY_RUN) {
+            exchange.setProperty("userDefaults", SlurmOutput.defaultAccounts(r.stdout()));
+        } else {
+            LOG.info("cannot read the stale users' default accounts ({}); removing one association per user at a time", r.message());
+        }
+    }
+
     /**
-     * One removal per association: removing a user's default association together with another of theirs in one
-     * command fails on SLURM 22.05 (examples/slurm-sandbox/FINDINGS.md, summary 6).
+     * The stale associations in rounds of grouped {@code remove user where name=… account=…} commands
+     * ({@link StaleRemovalPlan}), each its own batch: a refused command is applied again one association at a time.
      */
-    public SlurmBatch<MembershipBatch.Stale> staleRemovals(@ExchangeProperty("batch") MembershipBatch batch, @ExchangeProperty("offering") OfferingConfig o,
-                                                         @ExchangeProperty("tally") MembershipSteps.Tally tally) {
+    public List<SlurmBatch<MembershipBatch.Stale>> staleRemovals(@ExchangeProperty("batch") MembershipBatch batch, @ExchangeProperty("offering") OfferingConfig o,
+                                                               @ExchangeProperty("userDefaults") Map<String, String> defaults,
+                                                               @ExchangeProperty("tally") MembershipSteps.Tally tally) {
         SlurmCommands commands = new SlurmCommands(o.slurm());
-        return SlurmBatch.of("removing stale associations", batch.stale())
-                .eachItem(s -> List.of(commands.removeUser(s.user(), s.account())), (s, r) -> removed(s, r, tally));
+        List<SlurmBatch<MembershipBatch.Stale>> out = new ArrayList<>();
+        List<List<StaleRemovalPlan.Removal>> rounds = new StaleRemovalPlan(batch.snapshot()).rounds(batch.stale(), defaults);
+        for (List<StaleRemovalPlan.Removal> round : rounds) {
+            for (StaleRemovalPlan.Removal rm : round) {
+                SlurmBatch<MembershipBatch.Stale> b = SlurmBatch.of("removing " + rm.users() + " from " + rm.accounts(), rm.stale())
+                        .onBatchSuccess(s -> s.work().removed.add(s)) // counted and verified from w.removed
+                        .whenSlurmAway((s, r) -> slurmAway(s.work(), r))
+                        .eachItem(s -> List.of(commands.removeUser(s.user(), s.account())), (s, r) -> removed(s, r, tally));
+                out.add(rm.stale().size() > 1 ? b.batch(commands.removeUsers(rm.users(), rm.accounts())) : b);
+            }
+        }
+        LOG.info("removing {} stale association(s) with {} command(s) in {} round(s)", batch.stale().size(),
+                rounds.stream().mapToInt(List::size).sum(), rounds.size());
+        return out;
     }
 
     private static void removed(MembershipBatch.Stale s, SlurmResult r, MembershipSteps.Tally tally) {

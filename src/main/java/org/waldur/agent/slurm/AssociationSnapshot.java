@@ -27,6 +27,8 @@ public final class AssociationSnapshot {
         public String grpTresMins = "";
         public String qos = "";
         public final Map<String, String> userQos = new LinkedHashMap<>();
+        /** A user's MaxTRESMins as SLURM prints it ({@code cpu=100,mem=30M}); absent when none. */
+        public final Map<String, String> userMaxTresMins = new LinkedHashMap<>();
 
         Account(String name) {
             this.name = name;
@@ -53,6 +55,9 @@ public final class AssociationSnapshot {
                 a.qos = f.length > 5 ? f[5] : "";
             } else {
                 a.userQos.put(user.toLowerCase(), f.length > 5 ? f[5] : "");
+                if (f.length > 6 && !f[6].isEmpty()) {
+                    a.userMaxTresMins.put(user.toLowerCase(), f[6]);
+                }
             }
         }
         // Only accounts with an association on this cluster count: a cluster-scoped removal leaves the account

@@ -20,6 +20,7 @@ public final class LoadFile {
     private final Map<String, String> defaultAccounts = new LinkedHashMap<>();
     /** Accounts that already exist, written bare: their parent and only the fields named here. */
     private final Map<String, ExistingLine> existing = new LinkedHashMap<>();
+    private final Map<String, String> maxTresMins = new LinkedHashMap<>();
     private String cluster;
 
     /** An account with its parent, description, organization and (possibly empty) GrpTRESMins. */
@@ -74,12 +75,28 @@ public final class LoadFile {
         }
     }
 
+    /**
+     * The association of {@code user} with {@code account} gets MaxTRESMins {@code tres} ({@code -1}: cleared). A
+     * load changes it on an existing association and commits it when the file has no Account lines
+     * (examples/slurm-sandbox/FINDINGS.md §2b); the caller names only associations that exist.
+     */
+    public void userLimits(String user, String account, Map<String, Long> tres) {
+        user(user, account, null);
+        for (String t : tres.keySet()) {
+            if (!t.matches("[A-Za-z0-9_]+(/[A-Za-z0-9_.:-]+)?")) {
+                throw new IllegalArgumentException("not a TRES name: '" + t + "'");
+            }
+        }
+        maxTresMins.put(SlurmNames.account(account) + "|" + SlurmNames.user(user), TresString.format(tres));
+    }
+
     /** Adds every line of {@code other} (an account or association named twice is written once). */
     public void addAll(LoadFile other) {
         other.accounts.forEach(accounts::putIfAbsent);
         other.users.forEach((account, names) -> users.computeIfAbsent(account, k -> new LinkedHashSet<>()).addAll(names));
         other.defaultAccounts.forEach(defaultAccounts::putIfAbsent);
         other.existing.forEach(existing::putIfAbsent);
+        other.maxTresMins.forEach(maxTresMins::putIfAbsent);
     }
 
     /** The account lines, by name. */
@@ -137,7 +154,9 @@ public final class LoadFile {
             List<String> block = blocks.computeIfAbsent(account, k -> new ArrayList<>());
             for (String u : names) {
                 String d = defaultAccounts.get(u);
-                block.add("User - '" + u + "'" + (d != null ? ":DefaultAccount='" + d + "'" : ""));
+                String max = maxTresMins.get(account + "|" + u);
+                block.add("User - '" + u + "'" + (d != null ? ":DefaultAccount='" + d + "'" : "")
+                        + (max != null ? ":MaxTRESMins='" + max + "'" : ""));
             }
         });
         blocks.forEach((parent, lines) -> {

@@ -43,13 +43,13 @@ public final class SlurmCommands {
 
     /** All associations of the cluster: the cycle's one snapshot. */
     public SlurmCommand associations() {
-        return sacctmgr(false, List.of("show", "association", "format=Cluster,Account,ParentName,User,GrpTRESMins,QOS"), true);
+        return sacctmgr(false, List.of("show", "association", "format=Cluster,Account,ParentName,User,GrpTRESMins,QOS,MaxTRESMins"), true);
     }
 
     /** Associations of some accounts only (comma list; one process however many). */
     public SlurmCommand associations(Collection<String> accounts) {
         return sacctmgr(false, List.of("show", "association", "where", "account=" + accounts(accounts),
-                "format=Cluster,Account,ParentName,User,GrpTRESMins,QOS"), true);
+                "format=Cluster,Account,ParentName,User,GrpTRESMins,QOS,MaxTRESMins"), true);
     }
 
     /** Account → organization, for accounts that 0.2.x agents linked to their project only by organization. */
@@ -202,6 +202,25 @@ public final class SlurmCommands {
     public SlurmCommand removeUser(String user, String account) {
         return sacctmgr(true, List.of("remove", "user", "where", "name=" + SlurmNames.user(user), "and",
                 "account=" + SlurmNames.account(account)), true);
+    }
+
+    /**
+     * Every association of {@code users × accounts} in one process ({@code remove user where name=a,b account=x,y};
+     * pairs that do not exist are skipped). Refused as a whole when it would remove a user's default association
+     * together with another of theirs (examples/slurm-sandbox/FINDINGS.md §2, §2a): the caller plans rounds.
+     */
+    public SlurmCommand removeUsers(Collection<String> users, Collection<String> accounts) {
+        if (users.isEmpty()) {
+            throw new IllegalArgumentException("no users given");
+        }
+        return sacctmgr(true, List.of("remove", "user", "where", "name=" + String.join(",", users.stream().map(SlurmNames::user).toList()),
+                "account=" + accounts(accounts)), true);
+    }
+
+    /** Users' DefaultAccount as {@code user|account} lines (empty account: none), one process for the list. */
+    public SlurmCommand defaultAccounts(Collection<String> users) {
+        return sacctmgr(false, List.of("show", "user", "where", "name=" + String.join(",", users.stream().map(SlurmNames::user).toList()),
+                "format=User,DefaultAccount"), true);
     }
 
     /** Removes accounts (and with them their user associations); one process for the whole list. */

@@ -50,6 +50,18 @@ public final class SlurmOutput {
         return out;
     }
 
+    /** User → DefaultAccount (lower case; absent when empty) from {@link SlurmCommands#defaultAccounts}. */
+    public static java.util.Map<String, String> defaultAccounts(String showUser) {
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        for (String line : showUser.lines().map(String::strip).toList()) {
+            String[] f = line.split("\\|", -1);
+            if (f.length >= 2 && !f[0].isEmpty() && !f[1].isEmpty()) {
+                out.put(f[0].toLowerCase(), f[1].toLowerCase());
+            }
+        }
+        return out;
+    }
+
     /** {@link SlurmCommands#setQos} exited 0 yet changed nothing: an association's DefaultQOS is outside the list. */
     public static boolean qosIgnored(SlurmResult r) {
         return r.succeeded() && (r.stdout() + r.stderr()).contains(QOS_IGNORED);

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ProjectMovesTest {
-    /** cust_a holds project climate with two allocations; cust_b exists; project physics hangs under cust_b. */
+    /** cust_a holds project climate with two allocations and an empty account; project physics hangs under cust_b. */
     private static final String TREE = """
             sandbox|hpc_cust-a|root|||normal
             sandbox|hpc_cust-b|root|||normal
@@ -20,6 +20,8 @@ class ProjectMovesTest {
             sandbox|hpc_alloc1||alice||normal
             sandbox|hpc_alloc2|hpc_climate||cpu=60|normal
             sandbox|hpc_physics|hpc_cust-b|||normal
+            sandbox|hpc_alloc3|hpc_physics|||normal
+            sandbox|hpc_empty|hpc_cust-a|||normal
             """;
     private final List<String> warnings = new ArrayList<>();
 
@@ -73,6 +75,7 @@ class ProjectMovesTest {
         m.check("cust-b", null, "B", "newproject", null);  // no project account: the order planner creates it
         m.check(null, null, "B", "climate", null);         // Waldur gave no customer slug
         m.check("climate", null, "B", "climate", null);     // prefixes make customer and project one name
+        m.check("cust-b", null, "B", "empty", null);        // nothing hangs under it: no project account of ours
         assertTrue(m.isEmpty());
         assertEquals(2, warnings.size(), warnings.toString());
 
@@ -80,6 +83,16 @@ class ProjectMovesTest {
         flat.check("cust-b", null, "B", "climate", null);
         assertTrue(flat.isEmpty(), "a flat tree has no customer tier");
         assertEquals(List.of(), flat.accountsOf("cust-b", null, "climate", null));
+    }
+
+    @Test
+    void anAllocationWhoseNameAProjectSlugGivesIsNeverMoved() {
+        ProjectMoves m = moves(null);
+        // default prefixes are all "hpc_": a project slugged "alloc1" names the allocation account hpc_alloc1
+        m.check("cust-b", null, "B", "alloc1", null);
+        assertTrue(m.isEmpty(), "an account with user associations is no project account");
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).contains("hpc_alloc1 has user associations"), warnings.toString());
     }
 
     @Test

@@ -9,8 +9,12 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** SLURM processes and wall time of membership_sync cycles for 10 and 100 resources with 5 team members each. */
+/**
+ * SLURM processes and wall time of membership_sync cycles: for 10 and 100 resources with 5 team members each, and
+ * for 10 and 200 resources with stale members (StaleRemovalPlan, examples/slurm-sandbox/FINDINGS.md §2a).
+ */
 class MembershipScaleIT extends ItSupport {
 
     @Test
@@ -56,6 +60,60 @@ class MembershipScaleIT extends ItSupport {
             }
         }
         System.out.print(figures);
+        waldur.assertNoViolations();
+    }
+
+    /**
+     * Each allocation keeps alice and loses two members: its own itmgone user, and itmzed, who leaves every
+     * allocation (his DefaultAccount is the first one). Before the grouped removals this cost 1 + 1 + 2n processes.
+     */
+    @Test
+    void staleMembersOf10And200ResourcesGoInAConstantNumberOfProcesses() throws Exception {
+        Path config = config(countingBin(null).toString(), "");
+        String customer = waldur.addCustomer("University", "uni");
+        String alice = waldur.addUser("alice", "alice");
+        waldur.addOfferingUser(offering, alice, "alice", "OK");
+        StringBuilder figures = new StringBuilder("MEMBERSHIP STALE-REMOVAL FIGURES\n");
+        List<String> previous = new ArrayList<>();
+        try {
+            for (int n : new int[]{10, 200}) {
+                previous.forEach(r -> waldur.setResourceState(r, "Terminated"));
+                previous.clear();
+                StringBuilder load = new StringBuilder("Cluster - 'sandbox'\nParent - 'root'\n");
+                for (int i = 0; i < n; i++) {
+                    load.append("Account - 'ita_x").append(n).append('_').append(i).append("':Description='s':Organization='ita'\n");
+                }
+                for (int i = 0; i < n; i++) {
+                    String account = "ita_x" + n + "_" + i;
+                    load.append("Parent - '").append(account).append("'\nUser - 'itmzed").append(n).append("'\nUser - 'alice'\n")
+                            .append("User - 'itmgone").append(n).append('_').append(i).append("'\n");
+                    String project = waldur.addProject(customer, "X" + n + "_" + i, "x" + n + "_" + i);
+                    waldur.addTeamMember(project, alice, "member");
+                    previous.add(waldur.addResource(offering, project, "X" + i, "x" + n + "_" + i, "OK", account, Map.of()));
+                }
+                RealSlurm.Result loaded = RealSlurm.run(List.of("sacctmgr", "-i", "load", "file=/dev/stdin"), load.toString());
+                assertEquals(0, loaded.rc(), loaded.out());
+                assertEquals("itmzed" + n + "|ita_x" + n + "_0", RealSlurm.sacctmgr("show", "user", "where", "name=itmzed" + n,
+                        "format=User,DefaultAccount").strip(), "itmzed's default is his first allocation");
+
+                Files.deleteIfExists(slurmLog);
+                AgentProcess.Run run = AgentProcess.run(Map.of(), "--once", "-m", "membership_sync", "-c", config.toString());
+                assertEquals(0, run.rc(), run.output());
+                List<String> calls = RealSlurm.logLines(slurmLog);
+                long removes = calls.stream().filter(c -> c.contains(" remove ")).count();
+                figures.append(String.format("%d resources, %d stale associations: %d SLURM processes (%d removals), agent run %.1f s%n",
+                        n, 2 * n, calls.size(), removes, run.millis() / 1000.0));
+                Map<String, RealSlurm.Assoc> slurm = RealSlurm.associations();
+                for (int i = 0; i < n; i++) {
+                    assertEquals(List.of("alice"), List.copyOf(slurm.get("ita_x" + n + "_" + i).users), "ita_x" + n + "_" + i);
+                }
+                assertTrue(calls.size() <= 8, "read, squeue, DefaultAccount read, a few removals\n" + figures + String.join("\n", calls));
+                assertTrue(removes <= 3, "round 1: every non-default pair in one or two groups; round 2: itmzed's default\n"
+                        + String.join("\n", calls));
+            }
+        } finally {
+            System.out.print(figures);
+        }
         waldur.assertNoViolations();
     }
 }

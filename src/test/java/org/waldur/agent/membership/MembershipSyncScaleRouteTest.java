@@ -12,13 +12,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * SLURM processes and wall time of membership cycles for 10 and 100 resources with 5 users each (printed): the
- * writes are batched, so only the per-association removals grow with the number of resources.
+ * writes are batched, the stale associations included (StaleRemovalPlan), so nothing grows with the resources.
  */
 class MembershipSyncScaleRouteTest extends AgentRouteTestSupport {
     private final String customer = waldur.addCustomer("University of Tartu", "uni-tartu");
 
     @Test
-    void slurmProcessesPerCycleDoNotGrowWithResourcesExceptRemovals() throws Exception {
+    void slurmProcessesPerCycleDoNotGrowWithResources() throws Exception {
         List<String> previous = new ArrayList<>();
         for (int n : new int[]{10, 100}) {
             previous.forEach(r -> waldur.setResourceState(r, "Terminated"));
@@ -66,8 +66,8 @@ class MembershipSyncScaleRouteTest extends AgentRouteTestSupport {
             assertEquals(1, loads, "one load with the 4 new users of every account");
             assertEquals(0, adds + modifies + scancels);
             assertEquals(1, squeues, "one look for the jobs of every stale association");
-            assertEquals(n, removes, "one removal per stale association (one per account here)");
-            assertEquals(4 + n, firstTotal);
+            assertEquals(1, removes, "one grouped removal for the stale user of every account (was one per association)");
+            assertEquals(5, firstTotal, "2 reads, 1 load, 1 squeue, 1 removal");
             assertEquals(1, slurm.total(), "in sync: the one read, nothing else");
         }
         waldur.assertNoViolations();

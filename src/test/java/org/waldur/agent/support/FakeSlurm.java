@@ -3,6 +3,8 @@ package org.waldur.agent.support;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
+import org.waldur.agent.slurm.TresString;
+
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -36,6 +38,8 @@ public final class FakeSlurm implements Processor {
         public String fairshare = "1";
         public final Map<String, String> maxTresMins = new TreeMap<>();
         public long rawUsage;
+        /** User → MaxTRESMins as SLURM prints it. */
+        public final Map<String, String> userLimits = new TreeMap<>();
     }
 
     public final Map<String, Acct> accounts = new LinkedHashMap<>();
@@ -208,8 +212,9 @@ public final class FakeSlurm implements Processor {
                     }
                     s.append(cluster).append('|').append(name).append('|').append(acc.parent).append("||")
                             .append(String.join(",", acc.limits.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()))
-                            .append('|').append(acc.qos).append('\n');
-                    acc.users.forEach(u -> s.append(cluster).append('|').append(name).append("||").append(u).append("||").append(acc.qos).append('\n'));
+                            .append('|').append(acc.qos).append("|\n");
+                    acc.users.forEach(u -> s.append(cluster).append('|').append(name).append("||").append(u).append("||").append(acc.qos)
+                            .append('|').append(acc.userLimits.getOrDefault(u, "")).append('\n'));
                 });
                 return ok(s.toString());
             case "list account":
@@ -228,6 +233,8 @@ public final class FakeSlurm implements Processor {
                 return addUsers(List.of(a.get(2).split(",")), kv(a));
             case "remove user":
                 return removeUser(a);
+            case "show user":
+                return showUsers(a);
             default:
                 return new String[]{"1", " Unknown option: " + verb + "\n"};
         }
@@ -321,9 +328,26 @@ public final class FakeSlurm implements Processor {
                 }
                 case "User" -> {
                     String p = parent;
+                    String max = opts.get("MaxTRESMins");
                     apply.add(() -> {
                         defaultAccounts.putIfAbsent(name, p);
                         accounts.get(p).users.add(name);
+                        if (max != null) { // FINDINGS §2b: committed on an existing association, -1 clears a TRES
+                            Map<String, String> now = new TreeMap<>(TresString.parse(accounts.get(p).userLimits.getOrDefault(name, "")));
+                            TresString.parse(max).forEach((k, v) -> {
+                                if (v.equals("-1")) {
+                                    now.remove(k);
+                                } else {
+                                    now.put(k, v);
+                                }
+                            });
+                            String joined = String.join(",", now.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+                            if (joined.isEmpty()) {
+                                accounts.get(p).userLimits.remove(name);
+                            } else {
+                                accounts.get(p).userLimits.put(name, joined);
+                            }
+                        }
                     });
                     added++;
                 }
@@ -456,20 +480,53 @@ public final class FakeSlurm implements Processor {
         return any ? ok(" Associations =\n") : new String[]{"1", " Nothing new added.\n"};
     }
 
+    /**
+     * {@code remove user where name=a,b account=x,y}: every existing pair of the cross product, refused as a whole
+     * when it would remove a user's default association together with another of theirs (FINDINGS §2, §2a).
+     */
     private String[] removeUser(List<String> a) {
         Map<String, String> kv = kv(a);
+        List<String> names = List.of(kv.get("name").split(","));
+        List<String> accts = List.of(kv.get("account").split(","));
         for (String job : runningJobs) {
             String[] f = job.split("\\|");
-            if (f[1].equals(kv.get("account")) && f[2].equals(kv.get("name"))) {
+            if (accts.contains(f[1]) && names.contains(f[2])) {
                 return new String[]{"1", " Error with request: Job(s) active, cancel job(s) before remove\n  JobID = " + f[0] + "\n"};
             }
         }
-        Acct acc = accounts.get(kv.get("account"));
-        boolean removed = acc != null && acc.users.remove(kv.get("name"));
-        if (removed) {
-            defaultAccounts.remove(kv.get("name"), kv.get("account")); // removed alone, a default association may go
+        List<String[]> pairs = new ArrayList<>();
+        for (String n : names) {
+            for (String ac : accts) {
+                Acct acc = accounts.get(ac);
+                if (acc != null && acc.users.contains(n)) {
+                    pairs.add(new String[]{n, ac});
+                }
+            }
         }
-        return removed ? ok(" Deleting users...\n") : new String[]{"1", " Nothing deleted\n"};
+        for (String n : names) {
+            long mine = pairs.stream().filter(p -> p[0].equals(n)).count();
+            if (mine > 1 && pairs.stream().anyMatch(p -> p[0].equals(n) && p[1].equals(defaultAccounts.get(n)))) {
+                return new String[]{"1", " Error with request: You can not remove the default account of a user\n Changes Discarded\n"};
+            }
+        }
+        for (String[] p : pairs) {
+            accounts.get(p[1]).users.remove(p[0]);
+            accounts.get(p[1]).userLimits.remove(p[0]);
+            defaultAccounts.remove(p[0], p[1]); // removed alone, a default association may go
+        }
+        return pairs.isEmpty() ? new String[]{"1", " Nothing deleted\n"} : ok(" Deleting user associations...\n");
+    }
+
+    /** {@code show user where name=a,b format=User,DefaultAccount}. */
+    private String[] showUsers(List<String> a) {
+        StringBuilder out = new StringBuilder();
+        for (String n : kv(a).get("name").split(",")) {
+            boolean known = defaultAccounts.containsKey(n) || accounts.values().stream().anyMatch(x -> x.users.contains(n));
+            if (known) {
+                out.append(n).append('|').append(defaultAccounts.getOrDefault(n, "")).append('\n');
+            }
+        }
+        return ok(out.toString());
     }
 
     private String[] squeue(List<String> a) {
