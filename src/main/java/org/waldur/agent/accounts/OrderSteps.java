@@ -72,10 +72,6 @@ public final class OrderSteps {
         planner.takenInWaldur(taken);
     }
 
-    public Order order(@Body String json) {
-        return WaldurJson.read(json, Order.class);
-    }
-
     public Resource resource(@Body String json) {
         return WaldurJson.read(json, Resource.class);
     }
@@ -90,8 +86,21 @@ public final class OrderSteps {
         return q instanceof Map<?, ?> m ? (Map<String, Number>) m : Map.of();
     }
 
-    public boolean stillExecuting(@Body String json) {
-        return "executing".equals(WaldurJson.read(json, Map.class).get("state"));
+    /** Whether any order of the cycle is to be marked done (then the executing orders are listed once). */
+    public boolean anyDone(@ExchangeProperty("works") List<OrderWork> works) {
+        return works.stream().anyMatch(w -> w.getOutcome() == OrderWork.Outcome.DONE);
+    }
+
+    /** The uuids of a list answer ({@code field=uuid}). */
+    public Set<String> uuids(@Body String json) {
+        Set<String> out = new java.util.HashSet<>();
+        WaldurJson.read(json, com.fasterxml.jackson.databind.JsonNode.class).forEach(o -> out.add(o.path("uuid").asText()));
+        return out;
+    }
+
+    /** Whether the order was among the executing orders listed after the SLURM writes. */
+    public boolean stillExecuting(@ExchangeProperty("work") OrderWork work, @ExchangeProperty("executingOrders") Set<String> executing) {
+        return executing != null && executing.contains(work.getOrderUuid());
     }
 
     // ---- planning -----------------------------------------------------------------------------------------
