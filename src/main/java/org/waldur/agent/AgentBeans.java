@@ -24,6 +24,8 @@ import org.waldur.agent.slurm.SlurmExec;
 import org.waldur.agent.waldur.LinkPager;
 import org.waldur.agent.waldur.WaldurAuth;
 import org.waldur.agent.waldur.WaldurRequest;
+import org.waldur.agent.waldur.WaldurRetryAfter;
+import org.waldur.agent.waldur.WaldurWrites;
 
 import org.waldur.agent.ops.AgentMdc;
 import org.waldur.agent.ops.CycleHealth;
@@ -107,6 +109,19 @@ public class AgentBeans implements CamelConfiguration {
     @BindToRegistry("waldurRequest")
     public WaldurRequest waldurRequest() {
         return new WaldurRequest("waldur-camel-agent/" + App.version(), waldurAuth());
+    }
+
+    /** State-changing POSTs read back after a failure before they are sent again (lost responses, issue 9). */
+    @BindToRegistry("waldurWrites")
+    public WaldurWrites waldurWrites(@PropertyInject(value = "agent.waldur.retries", defaultValue = "5") int retries,
+                                     @PropertyInject(value = "agent.waldur.retry-delay-ms", defaultValue = "1000") long delayMs) {
+        return new WaldurWrites(retries, delayMs);
+    }
+
+    /** A 429's Retry-After becomes the redelivery's wait (routes/waldur.camel.yaml). */
+    @BindToRegistry("waldurRetryAfter")
+    public WaldurRetryAfter waldurRetryAfter() {
+        return new WaldurRetryAfter();
     }
 
     @BindToRegistry("linkPager")

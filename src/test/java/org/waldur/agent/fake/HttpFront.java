@@ -31,8 +31,25 @@ final class HttpFront implements HttpHandler {
         this.token = token;
     }
 
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger maxInFlight = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** The most API requests the fake has been answering at once. */
+    int maxInFlight() {
+        return maxInFlight.get();
+    }
+
     @Override
     public void handle(HttpExchange ex) throws IOException {
+        maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        try {
+            serve(ex);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private void serve(HttpExchange ex) throws IOException {
         String method = ex.getRequestMethod().toUpperCase(Locale.ROOT);
         try (ex) {
             String path = ex.getRequestURI().getPath();
@@ -94,10 +111,15 @@ final class HttpFront implements HttpHandler {
                 Thread.currentThread().interrupt();
             }
         }
+        faults.arrived(req.method, req.path);
         int injected = faults.take(req.method, req.path);
         if (injected != 0) {
             ApiResponse r = new ApiResponse(injected, Map.of("detail", "Injected fault (HTTP " + injected + ")."));
-            return injected == 429 ? r.header("Retry-After", "1") : r;
+            if (injected == 429) {
+                faults.throttled(req.method, req.path, 1000);
+                return r.header("Retry-After", "1");
+            }
+            return r;
         }
         ApiResponse auth = authenticate(ex.getRequestHeaders().getFirst("Authorization"));
         if (auth != null) {
