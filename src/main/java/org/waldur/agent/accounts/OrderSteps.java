@@ -45,6 +45,39 @@ public final class OrderSteps {
         Set<String> tres = exchange.getProperty("knownTres", Set.class);
         exchange.setProperty("planner", new OrderPlanner(offering, snapshot, tres, w -> LOG.warn("{}: {}", offering.name(), w)));
         exchange.setProperty("cluster", offering.slurm().clusterName() != null ? offering.slurm().clusterName() : snapshot.singleCluster());
+        // filled by the orders' concurrent reads (shared by reference with the split's sub-exchanges)
+        exchange.setProperty("reads", new java.util.concurrent.ConcurrentHashMap<String, OrderReads>());
+    }
+
+    /** What one order's reads brought (order-read in routes/order-process.camel.yaml), kept for its plan. */
+    public record OrderReads(Order order, Resource resource, List<TeamMember> team, Map<String, Number> planQuotas) {
+    }
+
+    @SuppressWarnings("unchecked")
+    public void keepReads(Exchange exchange) {
+        Order order = exchange.getProperty("order", Order.class);
+        Map<String, OrderReads> reads = exchange.getProperty("reads", Map.class);
+        reads.put(order.uuid(), new OrderReads(order, exchange.getProperty("resource", Resource.class),
+                exchange.getProperty("team", List.class), exchange.getProperty("planQuotas", Map.class)));
+    }
+
+    /** The orders whose reads succeeded, in the order Waldur listed them: plans are made in that order. */
+    public List<OrderReads> readOrders(@ExchangeProperty("orders") List<Order> orders, @ExchangeProperty("reads") Map<String, OrderReads> reads) {
+        return orders.stream().map(o -> reads.get(o.uuid())).filter(java.util.Objects::nonNull).toList();
+    }
+
+    /** One order's reads back into the properties {@link #plan} takes. */
+    public void restoreReads(@Body OrderReads r, Exchange exchange) {
+        exchange.setProperty("order", r.order());
+        exchange.setProperty("resource", r.resource());
+        exchange.setProperty("team", r.team());
+        exchange.setProperty("planQuotas", r.planQuotas());
+        exchange.removeProperty("work");
+    }
+
+    /** Planned orders whose new name goes to Waldur (set_backend_id) before SLURM is written. */
+    public List<OrderWork> needingBackendId(@ExchangeProperty("planner") OrderPlanner planner) {
+        return planner.works().stream().filter(w -> w.isReady() && w.needsBackendId).toList();
     }
 
     // ---- Waldur answers -----------------------------------------------------------------------------------

@@ -80,6 +80,8 @@ class ReportRequestsRouteTest extends AgentRouteTestSupport {
             assertEquals(2, waldur.componentUserUsages(r).size(), () -> "per-user rows of " + r);
         }
 
+        assertTrue(waldur.maxInFlight() <= 8, "the default waldur_max_concurrent_requests bounds the posts: " + waldur.maxInFlight());
+
         waldur.clearRequests();
         cycle("report");
         assertEquals(0, waldur.count("POST", ".*"), "everything in Waldur: " + summary(waldur.requests()));
