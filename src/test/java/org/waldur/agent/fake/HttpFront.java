@@ -41,15 +41,6 @@ final class HttpFront implements HttpHandler {
 
     @Override
     public void handle(HttpExchange ex) throws IOException {
-        maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-        try {
-            serve(ex);
-        } finally {
-            inFlight.decrementAndGet();
-        }
-    }
-
-    private void serve(HttpExchange ex) throws IOException {
         String method = ex.getRequestMethod().toUpperCase(Locale.ROOT);
         try (ex) {
             String path = ex.getRequestURI().getPath();
@@ -71,7 +62,14 @@ final class HttpFront implements HttpHandler {
                 ApiRequest req = new ApiRequest(method, path, rawQuery, body, origin(ex));
                 Router.Match match = router.find(method, path);
                 validate(req, ex.getRequestHeaders(), match);
-                resp = dispatch(ex, req, match);
+                // counted from the request's arrival to its answer being ready, not while the answer is written:
+                // a client may send its next request as soon as it has read this one's
+                maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                try {
+                    resp = dispatch(ex, req, match);
+                } finally {
+                    inFlight.decrementAndGet();
+                }
             } catch (RuntimeException | Error e) {
                 recorder.violation("fake Waldur internal error on " + method + " " + path + ": " + e);
                 resp = new ApiResponse(500, Map.of("detail", "Fake Waldur internal error: " + e));
