@@ -53,6 +53,7 @@ class ReportRequestsRouteTest extends AgentRouteTestSupport {
         cycle("report");
 
         List<FakeWaldur.RecordedRequest> all = waldur.requests();
+        System.out.printf("Waldur requests: %d for %d resources without jobs, 2 months: %s%n", all.size(), RESOURCES, summary(all));
         assertEquals(0, waldur.count("POST", ".*"), "zero against nothing is not posted: " + summary(all));
         // offering, resources (2 pages), offering users, per month: usages and per-user usages
         assertTrue(all.size() <= 8, all.size() + " requests for " + RESOURCES + " resources: " + summary(all));
@@ -71,6 +72,7 @@ class ReportRequestsRouteTest extends AgentRouteTestSupport {
         cycle("report");
 
         List<FakeWaldur.RecordedRequest> all = waldur.requests();
+        System.out.printf("Waldur requests: %d for %d resources with jobs in one of 2 months: %s%n", all.size(), RESOURCES, summary(all));
         assertEquals(RESOURCES, waldur.count("POST", ".*/set_usage/"), "October of each resource; September had no jobs");
         assertEquals(2 * RESOURCES, waldur.count("POST", ".*/set_user_usages/"), "alice's cpu and mem of each resource");
         long usageReads = waldur.count("GET", ".*/marketplace-component-usages/");

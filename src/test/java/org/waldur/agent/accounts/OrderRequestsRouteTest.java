@@ -43,6 +43,7 @@ class OrderRequestsRouteTest extends AgentRouteTestSupport {
                 r -> r.method() + " " + r.path().replaceAll("[0-9a-f]{32}", "{uuid}"), java.util.TreeMap::new, Collectors.counting())).toString();
         assertEquals(0, waldur.count("GET", ".*/marketplace-orders/[0-9a-f]{32}/"),
                 "an order is never read back: its state after approve and whether it still executes are known: " + summary);
+        System.out.printf("Waldur requests: %d for %d Create orders (%.2f per order): %s%n", all.size(), ORDERS, all.size() / (double) ORDERS, summary);
         // the order list, the offering's names, the executing orders: one page each at 30 orders
         assertTrue(all.size() <= 6 * ORDERS + 3, all.size() + " requests for " + ORDERS + " orders: " + summary);
         waldur.assertNoViolations();
