@@ -25,6 +25,8 @@ import org.waldur.agent.waldur.LinkPager;
 import org.waldur.agent.waldur.TrustAllCertificates;
 import org.waldur.agent.waldur.WaldurAuth;
 import org.waldur.agent.waldur.WaldurRequest;
+import org.waldur.agent.waldur.WaldurRetryAfter;
+import org.waldur.agent.waldur.WaldurWrites;
 
 import org.waldur.agent.ops.AgentMdc;
 import org.waldur.agent.ops.CycleHealth;
@@ -36,6 +38,11 @@ import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
@@ -106,6 +113,38 @@ public class AgentBeans implements CamelConfiguration {
     @BindToRegistry("waldurRequest")
     public WaldurRequest waldurRequest() {
         return new WaldurRequest("waldur-camel-agent/" + App.version(), waldurAuth());
+    }
+
+    /** State-changing POSTs read back after a failure before they are sent again (lost responses, issue 9). */
+    @BindToRegistry("waldurWrites")
+    public WaldurWrites waldurWrites(@PropertyInject(value = "agent.waldur.retries", defaultValue = "5") int retries,
+                                     @PropertyInject(value = "agent.waldur.retry-delay-ms", defaultValue = "1000") long delayMs) {
+        return new WaldurWrites(retries, delayMs);
+    }
+
+    /**
+     * The pool the cycles' per-item Waldur work runs on (split executorService waldurPool in routes/): at most
+     * {@code waldur_max_concurrent_requests} items at once, shared by every mode. Threads are made on demand and
+     * time out when idle (daemons: the pool never holds the process up); the queue is unbounded, so no item runs
+     * on its caller's thread beyond the bound.
+     */
+    @BindToRegistry(value = "waldurPool", lazy = true)
+    public ExecutorService waldurPool(@BeanInject("agentConfig") AgentConfig config) {
+        int size = config.waldurMaxConcurrentRequests();
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(size, size, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "waldur-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    /** A 429's Retry-After becomes the redelivery's wait (routes/waldur.camel.yaml). */
+    @BindToRegistry("waldurRetryAfter")
+    public WaldurRetryAfter waldurRetryAfter() {
+        return new WaldurRetryAfter();
     }
 
     @BindToRegistry("linkPager")

@@ -39,6 +39,10 @@ public final class PeriodUsage {
         return period.billingPeriod().toString();
     }
 
+    public ReportingPeriod period() {
+        return period;
+    }
+
     public boolean isCurrent() {
         return period.current();
     }

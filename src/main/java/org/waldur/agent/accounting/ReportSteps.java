@@ -114,6 +114,7 @@ public final class ReportSteps {
         exchange.setProperty("usageByPeriod", new LinkedHashMap<ReportingPeriod, Map<String, AccountUsage>>());
         exchange.setProperty("existingUsages", new ConcurrentHashMap<String, List<UsageDecision.Existing>>());
         exchange.setProperty("existingUserUsages", new ConcurrentHashMap<String, Map<String, Map<String, BigDecimal>>>());
+        exchange.setProperty("waitingUserUsages", new ConcurrentHashMap<ReportingPeriod, List<PeriodUsage>>());
         if (backfillFrom != null) {
             List<ReportingPeriod> months = ReportingPeriods.range(backfillFrom, backfillTo, now, config.waldurTimezone());
             LOG.info("backfill: {} month(s) from {} to {}, one sacct per month for all accounts", months.size(), backfillFrom, backfillTo);
@@ -191,9 +192,13 @@ public final class ReportSteps {
         return out;
     }
 
-    /** Waldur's usage records of one month for the whole offering, kept by (resource, month) for {@link #decide}. */
+    /**
+     * Waldur's usage records of one month for the whole offering, kept by (resource, month) for {@link #decide} and
+     * the per-user calls; a re-read of the month replaces what an earlier read kept.
+     */
     public void keepExisting(@Body String usagesJson, @ExchangeProperty("period") ReportingPeriod period,
                              @ExchangeProperty("existingUsages") Map<String, List<UsageDecision.Existing>> existing) {
+        existing.keySet().removeIf(k -> k.endsWith("/" + period.billingPeriod()));
         WaldurJson.read(usagesJson, JsonNode.class).forEach(u -> existing
                 .computeIfAbsent(u.path("resource_uuid").asText() + "/" + period.billingPeriod(), k -> new ArrayList<>())
                 .add(new UsageDecision.Existing(u.path("uuid").asText(), u.path("type").asText(), new BigDecimal(u.path("usage").asText("0")))));
@@ -224,16 +229,53 @@ public final class ReportSteps {
     }
 
     /**
-     * After set_usage, from the month's records read back: one set_user_usages call per component whose per-user
-     * rows differ from SLURM's.
+     * After set_usage: one set_user_usages call per component whose per-user rows differ from SLURM's, at once
+     * when Waldur already held a record of each of those components (set_usage updates it in place). Otherwise
+     * none now: the item waits for the month's single re-read ({@link #waitingMonths}), which learns the uuids of
+     * the records set_usage created — one list per month, not one per resource.
      */
-    public List<Map<String, Object>> userUsageCalls(@Body String usagesJson, @ExchangeProperty("item") PeriodUsage item,
-                                                   @ExchangeProperty("offeringUsers") Map<String, String> offeringUsers,
-                                                   @ExchangeProperty("existingUserUsages") Map<String, Map<String, Map<String, BigDecimal>>> existingUsers) {
-        List<UsageDecision.Existing> records = new ArrayList<>();
-        WaldurJson.read(usagesJson, JsonNode.class).forEach(u -> records.add(
-                new UsageDecision.Existing(u.path("uuid").asText(), u.path("type").asText(), BigDecimal.ZERO)));
-        return userUsageCalls(records, item, offeringUsers, existingUsers);
+    public List<Map<String, Object>> userUsageCallsAfterSubmit(@ExchangeProperty("item") PeriodUsage item,
+                                                              @ExchangeProperty("existingUsages") Map<String, List<UsageDecision.Existing>> existing,
+                                                              @ExchangeProperty("offeringUsers") Map<String, String> offeringUsers,
+                                                              @ExchangeProperty("existingUserUsages") Map<String, Map<String, Map<String, BigDecimal>>> existingUsers,
+                                                              @ExchangeProperty("waitingUserUsages") Map<ReportingPeriod, List<PeriodUsage>> waiting) {
+        Set<String> differing = UserUsageDiff.differing(existingUsers.getOrDefault(key(item), Map.of()), item.byUser());
+        Set<String> known = new LinkedHashSet<>();
+        existing.getOrDefault(key(item), List.of()).forEach(r -> known.add(r.type()));
+        if (known.containsAll(differing)) {
+            return userUsageCalls(existing.getOrDefault(key(item), List.of()), item, offeringUsers, existingUsers);
+        }
+        waiting.computeIfAbsent(item.period(), p -> java.util.Collections.synchronizedList(new ArrayList<>())).add(item);
+        return List.of();
+    }
+
+    /** The months with items whose per-user rows wait for the uuids of records set_usage created. */
+    public List<ReportingPeriod> waitingMonths(@ExchangeProperty("waitingUserUsages") Map<ReportingPeriod, List<PeriodUsage>> waiting) {
+        return waiting == null ? List.of() : new ArrayList<>(waiting.keySet());
+    }
+
+    public List<PeriodUsage> waitingItems(@ExchangeProperty("period") ReportingPeriod period,
+                                          @ExchangeProperty("waitingUserUsages") Map<ReportingPeriod, List<PeriodUsage>> waiting) {
+        synchronized (waiting.get(period)) {
+            return new ArrayList<>(waiting.get(period));
+        }
+    }
+
+    /** After the month's re-read: the item's set_user_usages calls on the records Waldur now holds. */
+    public List<Map<String, Object>> knownUserUsageCalls(@ExchangeProperty("item") PeriodUsage item,
+                                                        @ExchangeProperty("existingUsages") Map<String, List<UsageDecision.Existing>> existing,
+                                                        @ExchangeProperty("offeringUsers") Map<String, String> offeringUsers,
+                                                        @ExchangeProperty("existingUserUsages") Map<String, Map<String, Map<String, BigDecimal>>> existingUsers) {
+        return userUsageCalls(existing.getOrDefault(key(item), List.of()), item, offeringUsers, existingUsers);
+    }
+
+    /** Per-user rows that did not reach Waldur: noted like a failed resource (a Terminate's account then waits). */
+    public void userUsagesFailed(@ExchangeProperty("item") PeriodUsage item, Exchange exchange) {
+        @SuppressWarnings("unchecked")
+        Set<String> failures = exchange.getProperty("reportFailures", Set.class);
+        if (failures != null) {
+            failures.add(item.getResourceUuid());
+        }
     }
 
     /**

@@ -32,7 +32,9 @@ public final class UserUsageDiff {
             }
             values.forEach((type, value) -> {
                 BigDecimal held = inWaldur.getOrDefault(type, Map.of()).get(user);
-                if (value != null && (held == null || held.subtract(value).abs().compareTo(HALF_CENT) >= 0)) {
+                // no row counts as zero, like the totals (UsageDecision): a user's zero is not posted
+                BigDecimal inWaldurOrZero = held == null ? BigDecimal.ZERO : held;
+                if (value != null && inWaldurOrZero.subtract(value).abs().compareTo(HALF_CENT) >= 0) {
                     out.add(type);
                 }
             });

@@ -48,6 +48,39 @@ public final class OrderSteps {
         exchange.setProperty("planner", planner);
         exchange.setProperty("projectMoves", planner.projectMoves());
         exchange.setProperty("cluster", offering.slurm().clusterName() != null ? offering.slurm().clusterName() : snapshot.singleCluster());
+        // filled by the orders' concurrent reads (shared by reference with the split's sub-exchanges)
+        exchange.setProperty("reads", new java.util.concurrent.ConcurrentHashMap<String, OrderReads>());
+    }
+
+    /** What one order's reads brought (order-read in routes/order-process.camel.yaml), kept for its plan. */
+    public record OrderReads(Order order, Resource resource, List<TeamMember> team, Map<String, Number> planQuotas) {
+    }
+
+    @SuppressWarnings("unchecked")
+    public void keepReads(Exchange exchange) {
+        Order order = exchange.getProperty("order", Order.class);
+        Map<String, OrderReads> reads = exchange.getProperty("reads", Map.class);
+        reads.put(order.uuid(), new OrderReads(order, exchange.getProperty("resource", Resource.class),
+                exchange.getProperty("team", List.class), exchange.getProperty("planQuotas", Map.class)));
+    }
+
+    /** The orders whose reads succeeded, in the order Waldur listed them: plans are made in that order. */
+    public List<OrderReads> readOrders(@ExchangeProperty("orders") List<Order> orders, @ExchangeProperty("reads") Map<String, OrderReads> reads) {
+        return orders.stream().map(o -> reads.get(o.uuid())).filter(java.util.Objects::nonNull).toList();
+    }
+
+    /** One order's reads back into the properties {@link #plan} takes. */
+    public void restoreReads(@Body OrderReads r, Exchange exchange) {
+        exchange.setProperty("order", r.order());
+        exchange.setProperty("resource", r.resource());
+        exchange.setProperty("team", r.team());
+        exchange.setProperty("planQuotas", r.planQuotas());
+        exchange.removeProperty("work");
+    }
+
+    /** Planned orders whose new name goes to Waldur (set_backend_id) before SLURM is written. */
+    public List<OrderWork> needingBackendId(@ExchangeProperty("planner") OrderPlanner planner) {
+        return planner.works().stream().filter(w -> w.isReady() && w.needsBackendId).toList();
     }
 
     // ---- Waldur answers -----------------------------------------------------------------------------------
@@ -86,10 +119,6 @@ public final class OrderSteps {
         planner.offeringAllocations(live);
     }
 
-    public Order order(@Body String json) {
-        return WaldurJson.read(json, Order.class);
-    }
-
     public Resource resource(@Body String json) {
         return WaldurJson.read(json, Resource.class);
     }
@@ -104,8 +133,21 @@ public final class OrderSteps {
         return q instanceof Map<?, ?> m ? (Map<String, Number>) m : Map.of();
     }
 
-    public boolean stillExecuting(@Body String json) {
-        return "executing".equals(WaldurJson.read(json, Map.class).get("state"));
+    /** Whether any order of the cycle is to be marked done (then the executing orders are listed once). */
+    public boolean anyDone(@ExchangeProperty("works") List<OrderWork> works) {
+        return works.stream().anyMatch(w -> w.getOutcome() == OrderWork.Outcome.DONE);
+    }
+
+    /** The uuids of a list answer ({@code field=uuid}). */
+    public Set<String> uuids(@Body String json) {
+        Set<String> out = new java.util.HashSet<>();
+        WaldurJson.read(json, com.fasterxml.jackson.databind.JsonNode.class).forEach(o -> out.add(o.path("uuid").asText()));
+        return out;
+    }
+
+    /** Whether the order was among the executing orders listed after the SLURM writes. */
+    public boolean stillExecuting(@ExchangeProperty("work") OrderWork work, @ExchangeProperty("executingOrders") Set<String> executing) {
+        return executing != null && executing.contains(work.getOrderUuid());
     }
 
     // ---- planning -----------------------------------------------------------------------------------------

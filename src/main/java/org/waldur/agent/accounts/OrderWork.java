@@ -108,6 +108,10 @@ public final class OrderWork {
         return kind;
     }
 
+    public Order getOrder() {
+        return order;
+    }
+
     public String getOrderUuid() {
         return order.uuid();
     }

@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * The whole validated configuration: root keys of {@code waldur-site-agent-config.yaml} (or the 0.2.x environment)
  * and the poll period of each mode in minutes. {@code waldurTimezone}: Waldur's own TIME_ZONE when the operator
- * states it ({@code waldur_timezone}), else null.
+ * states it ({@code waldur_timezone}), else null. {@code waldurMaxConcurrentRequests}: how many items of a cycle do
+ * their Waldur work at once ({@code waldur_max_concurrent_requests}, 1 = one after the other).
  */
 public record AgentConfig(
         String source,
@@ -19,7 +20,19 @@ public record AgentConfig(
         Map<Mode, Double> periodMinutes,
         List<String> warnings,
         String sentryDsn,
-        ZoneId waldurTimezone) {
+        ZoneId waldurTimezone,
+        int waldurMaxConcurrentRequests) {
+
+    /** {@code waldur_max_concurrent_requests}, this agent's extension: items whose Waldur work runs at once. */
+    public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 8;
+
+    /** With the default Waldur concurrency. */
+    public AgentConfig(String source, List<OfferingConfig> offerings, ZoneId timezone, int reportingPeriods,
+                       String logLevel, boolean exposeBackendErrorDetails, Map<Mode, Double> periodMinutes,
+                       List<String> warnings, String sentryDsn, ZoneId waldurTimezone) {
+        this(source, offerings, timezone, reportingPeriods, logLevel, exposeBackendErrorDetails, periodMinutes,
+                warnings, sentryDsn, waldurTimezone, DEFAULT_MAX_CONCURRENT_REQUESTS);
+    }
 
     /** Without a Sentry DSN (the 0.2.x environment reads SENTRY_DSN itself). */
     public AgentConfig(String source, List<OfferingConfig> offerings, ZoneId timezone, int reportingPeriods,

@@ -58,6 +58,7 @@ public final class YamlConfigLoader {
         String serverTz = root.string("waldur_timezone", null);
         ZoneId waldurZone = serverTz == null || serverTz.isBlank() ? null : zone(root, "waldur_timezone", serverTz);
         int periods = root.integer("reporting_periods", 2, 1, 12);
+        int concurrency = root.integer("waldur_max_concurrent_requests", AgentConfig.DEFAULT_MAX_CONCURRENT_REQUESTS, 1, 64);
         String logLevel = root.string("log_level", "INFO").toUpperCase();
         if (!Set.of("TRACE", "DEBUG", "INFO", "WARNING", "WARN", "ERROR", "CRITICAL").contains(logLevel)) {
             throw root.error("log_level", "must be DEBUG, INFO, WARNING, ERROR or CRITICAL");
@@ -87,7 +88,7 @@ public final class YamlConfigLoader {
         }
         root.unknownKeys(warnings);
         return new AgentConfig(source, List.copyOf(offerings), zone, periods, logLevel, expose, minutes,
-                List.copyOf(warnings), sentryDsn, waldurZone);
+                List.copyOf(warnings), sentryDsn, waldurZone, concurrency);
     }
 
     /** A zoneinfo name, as upstream requires: sacct gets it as TZ=, where "UTC+02:00" would mean UTC-2. */

@@ -17,6 +17,13 @@ public record Order(String uuid, String type, String state, String marketplaceRe
         return "pending-provider".equals(state);
     }
 
+    /** The order as Waldur holds it after approve_by_provider succeeded: executing (no need to read it back). */
+    public Order approved() {
+        return new Order(uuid, type, "executing", marketplaceResourceUuid, resourceName, attributes, limits, planUuid,
+                projectUuid, projectSlug, projectName, customerUuid, customerSlug, customerName, offeringUuid,
+                offeringPluginOptions, backendId, errorMessage);
+    }
+
     public boolean isExecuting() {
         return "executing".equals(state);
     }

@@ -67,6 +67,31 @@ public final class WaldurErrors {
         return false;
     }
 
+    /** Longest wait a Retry-After gets: as the backoff's maximumRedeliveryDelay (routes/waldur.camel.yaml). */
+    static final long MAX_RETRY_AFTER_MS = 60_000;
+
+    /**
+     * The wait Waldur asks for with a 429 (or 503) and {@code Retry-After: <seconds>} (DRF throttling sends seconds),
+     * capped at {@link #MAX_RETRY_AFTER_MS}; null when it asks none.
+     */
+    public static Long retryAfterMillis(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof HttpOperationFailedException h && h.getResponseHeaders() != null) {
+                for (java.util.Map.Entry<String, String> e : h.getResponseHeaders().entrySet()) {
+                    if ("Retry-After".equalsIgnoreCase(e.getKey()) && e.getValue() != null) {
+                        try {
+                            return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, Long.parseLong(e.getValue().trim())) * 1000);
+                        } catch (NumberFormatException notSeconds) {
+                            return null;
+                        }
+                    }
+                }
+                return null;
+            }
+        }
+        return null;
+    }
+
     /** One line for the log or an order's error: status, URL path and the body Waldur sent (never headers). */
     public static String describe(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {

@@ -38,4 +38,20 @@ class UserUsageDiffTest {
         Map<String, Map<String, BigDecimal>> held = Map.of("cpu", Map.of("alice", d("1.00"), "carol", d("5.00")));
         assertEquals(Set.of(), UserUsageDiff.differing(held, Map.of("alice", Map.of("cpu", d("1.00")))));
     }
+
+    @Test
+    void aZeroAgainstNoRowIsNothingToPost() {
+        assertEquals(Set.of(), UserUsageDiff.differing(Map.of(), Map.of("alice", Map.of("gres/gpu", d("0.00")))));
+        assertEquals(Set.of("cpu"), UserUsageDiff.differing(Map.of(), Map.of("alice", Map.of("cpu", d("0.01"), "gres/gpu", d("0.00")))));
+    }
+
+    @Test
+    void aMonthWithoutJobsEqualsAMonthWaldurHasNoRecordOf() {
+        Map<String, BigDecimal> zeros = Map.of("cpu", d("0.00"), "mem", d("0.00"));
+        assertEquals(UsageDecision.Kind.UNCHANGED, UsageDecision.decide(java.util.List.of(), zeros).kind());
+        assertEquals(UsageDecision.Kind.SUBMIT, UsageDecision.decide(java.util.List.of(), Map.of("cpu", d("0.01"))).kind());
+        assertEquals(UsageDecision.Kind.UNCHANGED, UsageDecision.decide(
+                java.util.List.of(new UsageDecision.Existing("u1", "cpu", d("2.50"))), Map.of("cpu", d("2.5"), "mem", d("0"))).kind(),
+                "a component without a record counts as zero");
+    }
 }

@@ -82,6 +82,7 @@ class ConfigLoaderTest {
         assertEquals("Europe/Tallinn", c.timezone().getId());
         assertEquals(null, c.waldurTimezone(), "Waldur's zone unstated: the agent assumes nothing about it");
         assertEquals(3, c.reportingPeriods());
+        assertEquals(8, c.waldurMaxConcurrentRequests(), "eight items talk to Waldur at once unless told otherwise");
         assertEquals("http://localhost:8081/api/", o.apiUrl().toString(), "trailing slash added");
         assertEquals("0b0c1d2e3f40516273849 5a6b7c8d9e0".replace(" ", ""), o.uuid(), "hyphens removed");
         assertEquals("common", o.slurm().defaultAccountPolicy());
@@ -127,6 +128,8 @@ class ConfigLoaderTest {
         assertEquals("UTC", YamlConfigLoader.load(write("waldur_timezone: \"UTC\"\n" + GOOD), Map.of()).waldurTimezone().getId());
         assertTrue(error("waldur_timezone: \"Mars/Base\"\n" + GOOD).contains(": waldur_timezone: 'Mars/Base' is not a time zone"));
         assertTrue(error(GOOD.replace("reporting_periods: 3", "reporting_periods: 13")).contains("reporting_periods: must be between 1 and 12"));
+        assertTrue(error(GOOD.replace("reporting_periods: 3", "reporting_periods: 3\nwaldur_max_concurrent_requests: 0"))
+                .contains("waldur_max_concurrent_requests: must be between 1 and 64"));
         assertTrue(error(GOOD.replace("unit_factor: 60000", "unit_factor: many")).contains("offerings[0].backend_components.cpu.unit_factor: must be a number"));
         assertTrue(error(GOOD.replace("\"0b0c1d2e-3f40-5162-7384-95a6b7c8d9e0\"", "\"nope\"")).contains("waldur_offering_uuid: 'nope' is not a UUID"));
         assertTrue(error(GOOD.replace("allocation_prefix: \"hpc_\"", "allocation_prefix: \"hpc x\"")).contains("allocation_prefix"));

@@ -37,6 +37,7 @@ public final class FakeWaldur implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor;
+    private final HttpFront front;
     private final MarketplaceState state;
     private final Faults faults = new Faults();
     private final OrderHandlers orders;
@@ -75,7 +76,8 @@ public final class FakeWaldur implements AutoCloseable {
             return t;
         });
         server.setExecutor(executor);
-        server.createContext("/", new HttpFront(this, recorder, state, router, faults, token));
+        front = new HttpFront(this, recorder, state, router, faults, token);
+        server.createContext("/", front);
         server.start();
     }
 
@@ -537,6 +539,16 @@ public final class FakeWaldur implements AutoCloseable {
 
     public void delayMatching(String method, String pathRegex, long millis) {
         faults.delayMatching(method, pathRegex, millis);
+    }
+
+    /** Requests that came back before the Retry-After of the 429 the fake sent them had passed. */
+    public int earlyRetries() {
+        return faults.earlyRetries();
+    }
+
+    /** The most requests the fake has been answering at once (with a delay, how many the agent sends in parallel). */
+    public int maxInFlight() {
+        return front.maxInFlight();
     }
 
     public void clearFaults() {

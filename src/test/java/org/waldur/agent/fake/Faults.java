@@ -66,6 +66,27 @@ final class Faults {
         delays.add(new Rule(method, pathRegex, 0, -1, millis));
     }
 
+    /** Until when (epoch ms) a 429's Retry-After asks a client to leave each "METHOD path" alone. */
+    private final java.util.Map<String, Long> throttledUntil = new java.util.HashMap<>();
+    private int earlyRetries;
+
+    /** A 429 with Retry-After went out for this request. */
+    synchronized void throttled(String method, String path, long retryAfterMillis) {
+        throttledUntil.put(method + " " + path, System.currentTimeMillis() + retryAfterMillis);
+    }
+
+    /** Counts a request that came back before its Retry-After had passed. */
+    synchronized void arrived(String method, String path) {
+        Long until = throttledUntil.get(method + " " + path);
+        if (until != null && System.currentTimeMillis() < until) {
+            earlyRetries++;
+        }
+    }
+
+    synchronized int earlyRetries() {
+        return earlyRetries;
+    }
+
     synchronized void clear() {
         failNextTimes = 0;
         failures.clear();

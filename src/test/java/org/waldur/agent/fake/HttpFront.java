@@ -31,6 +31,14 @@ final class HttpFront implements HttpHandler {
         this.token = token;
     }
 
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger maxInFlight = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** The most API requests the fake has been answering at once. */
+    int maxInFlight() {
+        return maxInFlight.get();
+    }
+
     @Override
     public void handle(HttpExchange ex) throws IOException {
         String method = ex.getRequestMethod().toUpperCase(Locale.ROOT);
@@ -54,7 +62,14 @@ final class HttpFront implements HttpHandler {
                 ApiRequest req = new ApiRequest(method, path, rawQuery, body, origin(ex));
                 Router.Match match = router.find(method, path);
                 validate(req, ex.getRequestHeaders(), match);
-                resp = dispatch(ex, req, match);
+                // counted from the request's arrival to its answer being ready, not while the answer is written:
+                // a client may send its next request as soon as it has read this one's
+                maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                try {
+                    resp = dispatch(ex, req, match);
+                } finally {
+                    inFlight.decrementAndGet();
+                }
             } catch (RuntimeException | Error e) {
                 recorder.violation("fake Waldur internal error on " + method + " " + path + ": " + e);
                 resp = new ApiResponse(500, Map.of("detail", "Fake Waldur internal error: " + e));
@@ -94,10 +109,15 @@ final class HttpFront implements HttpHandler {
                 Thread.currentThread().interrupt();
             }
         }
+        faults.arrived(req.method, req.path);
         int injected = faults.take(req.method, req.path);
         if (injected != 0) {
             ApiResponse r = new ApiResponse(injected, Map.of("detail", "Injected fault (HTTP " + injected + ")."));
-            return injected == 429 ? r.header("Retry-After", "1") : r;
+            if (injected == 429) {
+                faults.throttled(req.method, req.path, 1000);
+                return r.header("Retry-After", "1");
+            }
+            return r;
         }
         ApiResponse auth = authenticate(ex.getRequestHeaders().getFirst("Authorization"));
         if (auth != null) {
