@@ -146,6 +146,27 @@ class EventProcessRouteTest extends AgentRouteTestSupport {
     }
 
     @Test
+    void aFailedPassIsCountedPerTypeAndRetriedUntilItsEventIsProcessed() throws Exception {
+        MeterRegistry meters = hub().meters();
+        // Waldur answers 503 to the order's read until the pass has failed (after the request's own retries)
+        waldur.failMatching("GET", "/api/marketplace-orders/[0-9a-f]{32}/", 503, -1);
+        String order = createOrder("retried-alloc");
+        waitFor(() -> meters.find("agent.events.failed").tag("type", "order").counter() != null, "the pass failed");
+        assertTrue(broker.depth(queue("order").vhost(), queue("order").name()).unacked() >= 1, "its event still unacknowledged");
+        waldur.clearFaults();
+
+        waitFor(() -> "done".equals(waldur.order(order).get("state")), "order done by the retried pass");
+        waitFor(() -> meters.find("agent.events.ignored").tag("type", "order").counter() != null, "the done event ignored");
+        assertEquals(2.0, meters.get("agent.events.received").tag("type", "order").counter().count(),
+                "pending-provider, then done (which Waldur publishes too)");
+        assertEquals(1.0, meters.get("agent.events.ignored").tag("type", "order").counter().count());
+        assertEquals(1.0, meters.get("agent.events.failed").tag("type", "order").counter().count(), "the failed pass");
+        assertEquals(1.0, meters.get("agent.events.processed").tag("type", "order").counter().count());
+        assertEquals(1, meters.get("agent.events.latency").tag("type", "order").timer().count());
+        assertEquals(1, waldur.count("POST", ".*/set_state_done/"));
+    }
+
+    @Test
     void aTeamChangeEventSyncsThatProjectsAllocationsOnly() throws Exception {
         String otherProject = waldur.addProject(customer, "Physics", "physics");
         String mine = createOrder("mine-alloc");
@@ -222,6 +243,7 @@ class EventProcessRouteTest extends AgentRouteTestSupport {
                     "a log line naming the foreign offering");
             waitFor(() -> broker.depth(q.vhost(), q.name()).equals(new WaldurBroker.QueueDepth(0, 0)), "acknowledged");
             assertEquals(0, waldur.count("GET", ".*/marketplace-orders/.*"), "no pass ran for it");
+            assertEquals(1.0, hub().meters().get("agent.events.ignored").tag("type", "order").counter().count());
         }
     }
 
