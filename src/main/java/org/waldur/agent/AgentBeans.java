@@ -22,6 +22,7 @@ import org.waldur.agent.membership.MembershipWrites;
 import org.waldur.agent.slurm.FileBackedExecutor;
 import org.waldur.agent.slurm.SlurmExec;
 import org.waldur.agent.waldur.LinkPager;
+import org.waldur.agent.waldur.TrustAllCertificates;
 import org.waldur.agent.waldur.WaldurAuth;
 import org.waldur.agent.waldur.WaldurRequest;
 
@@ -29,14 +30,12 @@ import org.waldur.agent.ops.AgentMdc;
 import org.waldur.agent.ops.CycleHealth;
 import org.waldur.agent.ops.HealthState;
 
-import javax.net.ssl.X509TrustManager;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.Map;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
@@ -168,20 +167,7 @@ public class AgentBeans implements CamelConfiguration {
     @BindToRegistry("trustAllTls")
     public SSLContextParameters trustAllTls() {
         TrustManagersParameters tm = new TrustManagersParameters();
-        tm.setTrustManager(new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        });
+        tm.setTrustManager(TrustAllCertificates.INSTANCE);
         SSLContextParameters p = new SSLContextParameters();
         p.setTrustManagers(tm);
         return p;

@@ -4,16 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import org.waldur.agent.config.OfferingConfig;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.GeneralSecurityException;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 
 /**
@@ -43,7 +38,7 @@ public final class WaldurClient {
         this.userAgent = userAgent;
         HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
         if (!offering.verifySsl()) {
-            b.sslContext(trustAll());
+            b.sslContext(TrustAllCertificates.sslContext());
         }
         this.http = b.build();
     }
@@ -100,29 +95,5 @@ public final class WaldurClient {
                     + (text.isBlank() ? "" : ": " + (text.length() > 500 ? text.substring(0, 500) + "…" : text)));
         }
         return r;
-    }
-
-    /** Only for offerings with {@code verify_ssl: false}, as the routes' trustAllTls. */
-    private static SSLContext trustAll() {
-        try {
-            SSLContext c = SSLContext.getInstance("TLS");
-            c.init(null, new TrustManager[]{new X509TrustManager() {
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType) {
-                }
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                }
-
-                @Override
-                public X509Certificate[] getAcceptedIssuers() {
-                    return new X509Certificate[0];
-                }
-            }}, null);
-            return c;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
