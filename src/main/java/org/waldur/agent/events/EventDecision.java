@@ -64,8 +64,8 @@ public record EventDecision(Work work, String offeringUuid, String subject, Stri
                         ? new EventDecision(Work.ORDERS, offering, subject, null, EventScope.order(order))
                         : ignore(offering, subject, "nothing to do in state " + (state.isEmpty() ? "(none)" : state));
             }
-            // A role change: that project's allocations. Without a project (or with Waldur's resource-scoped resync
-            // on the same channel) the resource, else the whole offering.
+            // A role change: that project's allocations; Waldur's resource-scoped resync on the same channel
+            // (resource_uuid): that resource; neither named: the whole offering.
             case USER_ROLE -> {
                 String project = m.path("project_uuid").asText("");
                 String resource = m.path("resource_uuid").asText("");

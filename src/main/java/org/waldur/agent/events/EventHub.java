@@ -31,9 +31,9 @@ import java.util.concurrent.TimeUnit;
  * waits the collection window so a burst arrives together, and runs ONE pass of the polling code per offering
  * and kind of work (direct:event-orders, direct:event-membership) narrowed to the objects the window's events
  * name (the union of their {@link EventScope}s; a catch-up or reconciliation in the window makes it the whole
- * offering) — at most the SLURM cost of a poll cycle, however many events. The messages of a pass are acknowledged only after it succeeded; a failed pass is retried with backoff,
- * its messages still unacknowledged (a crash meanwhile: the broker redelivers them, and the passes are idempotent).
- * Catch-up after each (re)connection and the periodic reconciliation are passes of the same queue, so nothing
+ * offering) — at most the SLURM cost of a poll cycle, however many events. The messages of a pass are
+ * acknowledged only after it succeeded; a failed pass is retried with backoff, its messages still unacknowledged
+ * (a crash meanwhile: the broker redelivers them, and the passes are idempotent). Catch-up after each (re)connection and the periodic reconciliation are passes of the same queue, so nothing
  * runs the same offering twice at once.
  */
 public final class EventHub extends ServiceSupport {
