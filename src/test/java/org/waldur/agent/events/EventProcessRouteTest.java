@@ -152,7 +152,8 @@ class EventProcessRouteTest extends AgentRouteTestSupport {
         waldur.failMatching("GET", "/api/marketplace-orders/[0-9a-f]{32}/", 503, -1);
         String order = createOrder("retried-alloc");
         waitFor(() -> meters.find("agent.events.failed").tag("type", "order").counter() != null, "the pass failed");
-        assertTrue(broker.depth(queue("order").vhost(), queue("order").name()).unacked() >= 1, "its event still unacknowledged");
+        FakeWaldur.EventQueue q = queue("order"); // the management API's figures lag by seconds: wait for them
+        waitFor(() -> broker.depth(q.vhost(), q.name()).unacked() >= 1, "its event still unacknowledged");
         waldur.clearFaults();
 
         waitFor(() -> "done".equals(waldur.order(order).get("state")), "order done by the retried pass");
@@ -160,7 +161,7 @@ class EventProcessRouteTest extends AgentRouteTestSupport {
         assertEquals(2.0, meters.get("agent.events.received").tag("type", "order").counter().count(),
                 "pending-provider, then done (which Waldur publishes too)");
         assertEquals(1.0, meters.get("agent.events.ignored").tag("type", "order").counter().count());
-        assertEquals(1.0, meters.get("agent.events.failed").tag("type", "order").counter().count(), "the failed pass");
+        assertTrue(meters.get("agent.events.failed").tag("type", "order").counter().count() >= 1.0, "the failed pass(es)");
         assertEquals(1.0, meters.get("agent.events.processed").tag("type", "order").counter().count());
         assertEquals(1, meters.get("agent.events.latency").tag("type", "order").timer().count());
         assertEquals(1, waldur.count("POST", ".*/set_state_done/"));
