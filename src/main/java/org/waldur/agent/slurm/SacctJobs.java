@@ -1,7 +1,12 @@
 package org.waldur.agent.slurm;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,27 +49,76 @@ public final class SacctJobs {
     private SacctJobs() {
     }
 
+    /** Where {@link #read} hands each job, unreadable line and skipped job as soon as it is complete. */
+    public interface Sink {
+        void job(Job job);
+
+        void unparsable(Unparsable line);
+
+        /** A job cancelled before it started (AUDITOR skips it too). */
+        default void unstarted(String jobId) {
+        }
+    }
+
     /**
+     * The whole output in memory, for small outputs and tests; the collector streams with {@link #read}.
+     *
      * @param keys       the {@code --format} fields, in order (must contain JobID)
      * @param allowEmpty keys whose empty value is kept as {@code ""} (AUDITOR's {@code key_allow_empty})
      */
     public static Parsed parse(String output, List<String> keys, Collection<String> allowEmpty) {
+        List<Job> jobs = new ArrayList<>();
+        List<Unparsable> bad = new ArrayList<>();
+        int[] unstarted = {0};
+        try {
+            read(new BufferedReader(new StringReader(output)), keys, allowEmpty, new Sink() {
+                @Override
+                public void job(Job job) {
+                    jobs.add(job);
+                }
+
+                @Override
+                public void unparsable(Unparsable line) {
+                    bad.add(line);
+                }
+
+                @Override
+                public void unstarted(String jobId) {
+                    unstarted[0]++;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringReader does not fail
+        }
+        return new Parsed(jobs, bad, unstarted[0]);
+    }
+
+    /**
+     * Reads sacct's output line by line and hands each job to {@code sink} once its rows are complete, so memory
+     * holds one job whatever the number of jobs. sacct prints a job's steps right after its allocation row
+     * (examples/slurm-sandbox/FINDINGS.md §22), so a job is complete when the next job's row (or the end) arrives; a
+     * {@code .batch} row that comes before its job's row is kept until that row arrives.
+     */
+    public static void read(BufferedReader output, List<String> keys, Collection<String> allowEmpty, Sink sink)
+            throws IOException {
         int idIndex = keys.indexOf(JOB_ID);
         if (idIndex < 0) {
             throw new IllegalArgumentException("the sacct keys must contain " + JOB_ID);
         }
         Set<String> keepEmpty = Set.copyOf(allowEmpty);
-        Map<String, Map<String, String>> jobRows = new LinkedHashMap<>();
-        Map<String, Map<String, String>> batchRows = new LinkedHashMap<>();
-        List<Unparsable> bad = new ArrayList<>();
-        for (String line : output.split("\n")) {
+        String currentId = null;
+        Map<String, String> current = null;
+        Map<String, String> currentBatch = Map.of();
+        Map<String, Map<String, String>> earlyBatches = new HashMap<>();
+        for (String line = output.readLine(); line != null; line = output.readLine()) {
             if (line.isBlank()) {
                 continue;
             }
             String[] f = line.split("\\|", -1);
             if (f.length != keys.size()) {
                 String id = f.length > idIndex ? f[idIndex] : null;
-                bad.add(new Unparsable(id, line, "the line has " + f.length + " fields, " + keys.size() + " were asked for"));
+                sink.unparsable(new Unparsable(id, line, "the line has " + f.length + " fields, " + keys.size()
+                        + " were asked for"));
                 continue;
             }
             Map<String, String> row = new LinkedHashMap<>();
@@ -76,24 +130,35 @@ public final class SacctJobs {
             String id = f[idIndex];
             int dot = id.indexOf('.');
             if (dot < 0) {
-                jobRows.put(id, row);
+                if (current != null) {
+                    emit(currentId, current, currentBatch, sink);
+                }
+                currentId = id;
+                current = row;
+                Map<String, String> early = earlyBatches.remove(id);
+                currentBatch = early == null ? Map.of() : early;
             } else if (id.substring(dot + 1).equals("batch")) {
-                batchRows.put(id.substring(0, dot), row);
+                String job = id.substring(0, dot);
+                if (job.equals(currentId)) {
+                    currentBatch = row;
+                } else {
+                    earlyBatches.put(job, row);
+                }
             }
         }
-        List<Job> jobs = new ArrayList<>();
-        int unstarted = 0;
-        for (Map.Entry<String, Map<String, String>> e : jobRows.entrySet()) {
-            Map<String, String> batch = batchRows.getOrDefault(e.getKey(), Map.of());
-            Map<String, String> values = new LinkedHashMap<>(e.getValue());
-            batch.forEach(values::putIfAbsent);
-            if (cancelledBeforeStart(e.getValue(), batch)) {
-                unstarted++;
-                continue;
-            }
-            jobs.add(new Job(e.getKey(), values));
+        if (current != null) {
+            emit(currentId, current, currentBatch, sink);
         }
-        return new Parsed(jobs, bad, unstarted);
+    }
+
+    private static void emit(String id, Map<String, String> job, Map<String, String> batch, Sink sink) {
+        if (cancelledBeforeStart(job, batch)) {
+            sink.unstarted(id);
+            return;
+        }
+        Map<String, String> values = new LinkedHashMap<>(job);
+        batch.forEach(values::putIfAbsent);
+        sink.job(new Job(id, values));
     }
 
     private static boolean cancelledBeforeStart(Map<String, String> job, Map<String, String> batch) {

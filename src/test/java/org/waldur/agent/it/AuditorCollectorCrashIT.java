@@ -4,9 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.waldur.agent.auditor.collector.FakeAuditor;
 import org.waldur.agent.auditor.collector.Outbox;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,76 +21,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * with the AUDITOR server stopped for a while (two lives of the collector), answering 500 and losing answers after storing: afterwards the
  * server holds exactly one record per job, none lost, and the outbox is empty with no dead letter.
  *
- * <p>sacct is a scripted stand-in on PATH (the real-SLURM suite proves the format): it prints the jobs, in the
- * {@code --format} order asked for, whose End lies in the {@code -S}/{@code -E} window, with a {@code .batch} row
- * each, as sacct does. No SLURM needed; runs everywhere.
+ * <p>sacct is a scripted stand-in on PATH ({@link CollectorBurst}). No SLURM needed; runs everywhere. The same
+ * against our own record server and its PostgreSQL: {@link AuditorCollectorCrashOnOurServerIT}.
  */
 class AuditorCollectorCrashIT {
     static final int JOBS = 1000;
-    static final String STAND_IN = """
-            #!/usr/bin/python3
-            # sacct stand-in for the collector's crash suite: jobs from $FAKE_SACCT_JOBS (one JSON object a line)
-            import datetime, json, os, sys
-            a = sys.argv[1:]
-            arg = lambda f: a[a.index(f) + 1]
-            keys = arg('--format').split(',')
-            ts = lambda s: int(datetime.datetime.strptime(s, '%Y-%m-%dT%H:%M:%S').replace(tzinfo=datetime.timezone.utc).timestamp())
-            lo, hi = ts(arg('-S')), ts(arg('-E'))
-            with open(os.environ['FAKE_SACCT_JOBS']) as f:
-                for line in f:
-                    job = json.loads(line)
-                    if lo <= job['End'] <= hi:
-                        print('|'.join(str(job.get(k, '')) for k in keys))
-                        batch = {k: job[k] for k in ('Start', 'End', 'State', 'NCPUS', 'NodeList')}
-                        batch['JobID'] = job['JobID'] + '.batch'
-                        print('|'.join(str(batch.get(k, '')) for k in keys))
-            """;
 
     @Test
     void killedAtRandomWithTheServerFailingEveryJobEndsAsExactlyOneRecord() throws Exception {
-        Path dir = Files.createTempDirectory("aucol-crash");
-        Path bin = Files.createDirectories(dir.resolve("bin"));
-        Path sacct = bin.resolve("sacct");
-        Files.writeString(sacct, STAND_IN);
-        Files.setPosixFilePermissions(sacct, PosixFilePermissions.fromString("rwxr-xr-x"));
-        long t0 = Instant.now().getEpochSecond() + 4;
-        StringBuilder jobs = new StringBuilder();
-        Set<String> expected = new TreeSet<>();
-        for (int i = 0; i < JOBS; i++) {
-            String id = Integer.toString(50_000 + i);
-            long end = t0 + (i * 60L) / 1000;
-            jobs.append(String.format("{\"JobID\":\"%s\",\"Partition\":\"%s\",\"NCPUS\":%d,\"ReqMem\":\"%dM\",\"Start\":%d,"
-                            + "\"End\":%d,\"Group\":\"lab\",\"User\":\"alice\",\"State\":\"COMPLETED\",\"NodeList\":\"vm\"}%n",
-                    id, i % 2 == 0 ? "part1" : "part2", 1 + i % 8, 100 + i, end - 60, end));
-            expected.add("crash-" + id);
-        }
-        Path jobsFile = dir.resolve("jobs.jsonl");
-        Files.writeString(jobsFile, jobs);
-        Path db = dir.resolve("outbox.db");
+        CollectorBurst burst = CollectorBurst.create("crash", JOBS, 60);
+        long t0 = burst.t0;
+        Set<String> expected = burst.expected;
+        Path db = burst.db;
         try (FakeAuditor server = FakeAuditor.start()) {
-            Path cfg = dir.resolve("collector.yaml");
-            Files.writeString(cfg, """
-                    addr: "127.0.0.1"
-                    port: %d
-                    record_prefix: "crash"
-                    earliest_datetime: "%s"
-                    database_path: "sqlite://%s"
-                    sacct_frequency: 1
-                    sender_frequency: 1
-                    sender_batch_size: 50
-                    sites:
-                      - {name: "SiteA", only_if: {key: "Partition", matches: "^part1$"}}
-                      - {name: "SiteB", only_if: {key: "Partition", matches: "^part2$"}}
-                    components:
-                      - name: "Cores"
-                        key: "NCPUS"
-                        scores:
-                          - {name: "HEPSPEC06", value: 1.1, only_if: {key: "Partition", matches: "^part1$"}}
-                          - {name: "HEPSPEC06", value: 1.2, only_if: {key: "Partition", matches: "^part2$"}}
-                      - {name: "Memory", key: "ReqMem", key_type: IntegerMega}
-                    tls_config: {use_tls: false}
-                    """.formatted(server.port(), Instant.ofEpochSecond(t0 - 120), db));
-            Map<String, String> env = Map.of("PATH", bin + ":" + System.getenv("PATH"), "FAKE_SACCT_JOBS", jobsFile.toString());
+            Path cfg = burst.config(server.port());
+            Map<String, String> env = burst.env();
             Random random = new Random(Long.getLong("crash.seed", System.nanoTime()));
             List<String> log = new ArrayList<>();
             int kills = 0;

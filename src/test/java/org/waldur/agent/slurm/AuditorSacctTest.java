@@ -131,4 +131,15 @@ class AuditorSacctTest {
         assertEquals(Map.of(), SacctValues.jsonMap(""));
         assertEquals(Map.of(), SacctValues.jsonMap("not json"));
     }
+
+    @Test
+    void aBatchRowIsMergedIntoItsJobWhetherItComesAfterOrBeforeIt() {
+        List<String> keys = List.of("JobID", "MaxRSS", "State");
+        SacctJobs.Parsed p = SacctJobs.parse("1||COMPLETED\n1.batch|100K|COMPLETED\n1.extern|5K|COMPLETED\n"
+                + "2.batch|200K|COMPLETED\n2||COMPLETED\n3||COMPLETED\n", keys, Set.of());
+        assertEquals(List.of("1", "2", "3"), p.jobs().stream().map(SacctJobs.Job::jobId).toList());
+        assertEquals("100K", p.jobs().get(0).get("MaxRSS"));
+        assertEquals("200K", p.jobs().get(1).get("MaxRSS"));
+        assertEquals(null, p.jobs().get(2).get("MaxRSS"), "no step of another job leaks in");
+    }
 }

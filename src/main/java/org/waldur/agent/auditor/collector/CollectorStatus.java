@@ -40,10 +40,15 @@ public final class CollectorStatus {
         sacctFailures.increment();
     }
 
-    public void pollSucceeded(int queued, int dead) {
+    /** A poll read its whole window and committed it with the new watermark. */
+    public void pollSucceeded() {
         sacctError.set(null);
         lastPoll.set(Instant.now());
         polled = true;
+    }
+
+    /** One committed chunk of a poll: records newly queued and jobs newly dead-lettered. */
+    public void collected(int queued, int dead) {
         collected.increment(queued);
         deadLettered.increment(dead);
     }

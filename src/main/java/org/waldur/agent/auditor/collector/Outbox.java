@@ -20,8 +20,9 @@ import java.util.Optional;
  * watermark, the outbox of records not yet accepted by the server, the ids already delivered (to drop the
  * overlap window's repeats) and the dead letters. Closes AUDITOR's loss windows (auditor.md §3.6):
  * <ul>
- *   <li>a poll's records and its new watermark are committed in ONE transaction ({@link #commitPoll}): a kill
- *       before the commit repeats the poll, a kill after it finds every record in the outbox;</li>
+ *   <li>a poll's new watermark is committed in ONE transaction with the poll's last records ({@link #commitPoll}),
+ *       after its earlier chunks ({@link #commitRecords}): a kill before that commit repeats the poll (the chunks
+ *       already stored are not queued twice), a kill after it finds every record in the outbox;</li>
  *   <li>a record leaves the outbox only when the server took it ({@link #delivered}) or refused it for good
  *       ({@link #deadLetter}); transient failures only push its next attempt back ({@link #retryLater}).</li>
  * </ul>
@@ -91,6 +92,18 @@ public final class Outbox implements AutoCloseable {
      */
     public synchronized PollCommit commitPoll(List<Queued> records, List<DeadLetter> dead, Instant newWatermark,
                                               Duration forgetBefore) {
+        return commit(records, dead, newWatermark, forgetBefore);
+    }
+
+    /**
+     * A chunk of a poll that goes on: its records and dead letters as {@link #commitPoll} stores them, atomically,
+     * and the watermark left where it is (it moves only with the poll's last chunk).
+     */
+    public synchronized PollCommit commitRecords(List<Queued> records, List<DeadLetter> dead) {
+        return commit(records, dead, null, null);
+    }
+
+    private PollCommit commit(List<Queued> records, List<DeadLetter> dead, Instant newWatermark, Duration forgetBefore) {
         int queued = 0;
         int known = 0;
         List<String> newDead = new ArrayList<>();
@@ -136,11 +149,13 @@ public final class Outbox implements AutoCloseable {
                     newDead.add(d.recordId());
                 }
             }
-            wm.setString(1, WATERMARK);
-            wm.setString(2, Long.toString(newWatermark.getEpochSecond()));
-            wm.executeUpdate();
-            forget.setLong(1, newWatermark.minus(forgetBefore).getEpochSecond());
-            forget.executeUpdate();
+            if (newWatermark != null) {
+                wm.setString(1, WATERMARK);
+                wm.setString(2, Long.toString(newWatermark.getEpochSecond()));
+                wm.executeUpdate();
+                forget.setLong(1, newWatermark.minus(forgetBefore).getEpochSecond());
+                forget.executeUpdate();
+            }
             db.commit();
             return new PollCommit(queued, known, newDead);
         } catch (SQLException e) {

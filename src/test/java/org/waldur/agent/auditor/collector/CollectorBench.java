@@ -43,7 +43,8 @@ public final class CollectorBench {
             var threads = java.lang.management.ManagementFactory.getThreadMXBean();
             long cpu0 = threads.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
-            CollectorPoll.Result r = poll.ingest(SlurmResult.of(0, out.toString(), ""), Instant.ofEpochSecond(1796089480L + n));
+            CollectorPoll.Result r = poll.ingest(new org.waldur.agent.slurm.StreamedResult(SlurmResult.of(0, "", ""),
+                    new java.io.ByteArrayInputStream(out.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))), Instant.ofEpochSecond(1796089480L + n));
             double s1 = (System.nanoTime() - t0) / 1e9;
             double cpu1 = (threads.getCurrentThreadCpuTime() - cpu0) / 1e9;
             System.out.printf("poll:  %d jobs → %d records in the outbox in %.2f s wall (%.2f s CPU) = %.0f records/s "

@@ -27,9 +27,14 @@ public final class RunningServer implements AutoCloseable {
     public final int port;
     public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private RunningServer(AuditorServer server, int port) {
+    private final ServerSettings.Database database;
+    private final boolean ignoreRecordExists;
+
+    private RunningServer(AuditorServer server, int port, ServerSettings.Database database, boolean ignoreRecordExists) {
         this.server = server;
         this.port = port;
+        this.database = database;
+        this.ignoreRecordExists = ignoreRecordExists;
     }
 
     public static RunningServer start(StoreKind kind) {
@@ -37,6 +42,11 @@ public final class RunningServer implements AutoCloseable {
     }
 
     public static RunningServer start(StoreKind kind, boolean ignoreRecordExists) {
+        return start(required(kind), ignoreRecordExists);
+    }
+
+    /** The store {@code kind} names; without the external one's variable: skipped, or in CI a failure. */
+    public static ServerSettings.Database required(StoreKind kind) {
         ServerSettings.Database db = kind.database();
         if (db == null) {
             if ("true".equals(System.getenv("CI"))) {
@@ -46,17 +56,34 @@ public final class RunningServer implements AutoCloseable {
             Assumptions.abort(StoreKind.PG_URL_VARIABLE + " not set: external-PostgreSQL suite skipped "
                     + "(run examples/postgres-sandbox/start.sh and export what it prints)");
         }
+        return db;
+    }
+
+    /** A server on {@code db} (e.g. an external PostgreSQL reached through a proxy), its table emptied. */
+    public static RunningServer start(ServerSettings.Database db, boolean ignoreRecordExists) {
         try {
-            int port = freePort();
+            RunningServer running = startOn(db, freePort(), ignoreRecordExists);
+            running.clear();
+            return running;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The same server again, on the same port and store, its records kept (after {@link #close()}: a restart). */
+    public RunningServer restart() {
+        return startOn(database, port, ignoreRecordExists);
+    }
+
+    private static RunningServer startOn(ServerSettings.Database db, int port, boolean ignoreRecordExists) {
+        try {
             ServerSettings settings = new ServerSettings(List.of("127.0.0.1"), port, db,
                     new ServerSettings.DatabaseMetrics(Duration.ofSeconds(1), ServerSettings.DatabaseMetrics.KNOWN,
                             "site", "group", "user"),
                     "info", ignoreRecordExists, 64L << 20, List.of());
             AuditorServer server = AuditorServer.create(settings, Path.of("routes"));
             server.start();
-            RunningServer running = new RunningServer(server, port);
-            running.clear();
-            return running;
+            return new RunningServer(server, port, db, ignoreRecordExists);
         } catch (Exception e) {
             throw new IllegalStateException("record server did not start: " + e, e);
         }

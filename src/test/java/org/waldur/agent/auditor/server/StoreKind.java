@@ -20,11 +20,18 @@ public enum StoreKind {
         return Path.of(System.getProperty("java.io.tmpdir"), "waldur-camel-agent-auditor-test");
     }
 
+    /**
+     * An embedded store in a directory of its own: for suites that stop and restart it while other suites (other
+     * engineers' runs too) use {@link #embeddedPath()}, whose start stops a server it finds running there.
+     */
+    public static ServerSettings.Database embeddedAt(Path path) {
+        return new ServerSettings.Database(true, path, "nobody", "127.0.0.1", 0, "postgres", null, "auditor", false);
+    }
+
     /** The database section for this store, or null when the external one is not configured. */
     public ServerSettings.Database database() {
         if (this == EMBEDDED) {
-            return new ServerSettings.Database(true, embeddedPath(), "nobody", "127.0.0.1", 0, "postgres", null,
-                    "auditor", false);
+            return embeddedAt(embeddedPath());
         }
         String url = System.getenv(PG_URL_VARIABLE);
         if (url == null || url.isBlank()) {
