@@ -6,6 +6,7 @@ import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.waldur.agent.config.OfferingConfig;
+import org.waldur.agent.config.Uuids;
 import org.waldur.agent.membership.HomeDirs;
 import org.waldur.agent.slurm.AssociationSnapshot;
 import org.waldur.agent.slurm.LoadFile;
@@ -22,8 +23,10 @@ import org.waldur.agent.waldur.WaldurErrors;
 import org.waldur.agent.waldur.WaldurJson;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -89,6 +92,36 @@ public final class OrderSteps {
         List<Order> orders = WaldurJson.readList(json, Order.class);
         LOG.info("{} order(s) to process", orders.size());
         return orders;
+    }
+
+    /** The orders an event pass names, read one by one into this list ({@link #namedOrder}). */
+    public List<Order> namedOrders() {
+        return Collections.synchronizedList(new ArrayList<>());
+    }
+
+    /**
+     * One order an event named: kept if it is still this offering's and waiting for the provider or executing —
+     * the polling list's own filter — else skipped with the reason (it may have been done, or canceled, since).
+     */
+    public void namedOrder(@Body String json, @ExchangeProperty("orders") List<Order> orders,
+                           @ExchangeProperty("offering") OfferingConfig offering) {
+        Order o = WaldurJson.read(json, Order.class);
+        if (!Objects.equals(Uuids.normalise(o.offeringUuid()), Uuids.normalise(offering.uuid()))) {
+            LOG.warn("{}: not an order of offering {}; skipped", o, offering.name());
+        } else if (!o.isPendingProvider() && !o.isExecuting()) {
+            LOG.info("{}: nothing to do", o);
+        } else {
+            orders.add(o);
+        }
+    }
+
+    /** The order an event named is gone from Waldur (404): nothing to do, and nothing to retry. */
+    public void orderGone(@ExchangeProperty("namedOrder") String uuid) {
+        LOG.info("order {} no longer exists in Waldur; nothing to do", uuid);
+    }
+
+    public void namedOrdersRead(@ExchangeProperty("orders") List<Order> orders) {
+        LOG.info("{} order(s) to process", orders.size());
     }
 
     /** Whether any order will need a new allocation name (then Waldur's backend_ids are read once). */

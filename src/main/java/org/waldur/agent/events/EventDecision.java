@@ -3,15 +3,19 @@ package org.waldur.agent.events;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.waldur.agent.config.OfferingConfig;
+import org.waldur.agent.config.Uuids;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
- * What one event asks of this agent: a pass of the order code or of the membership code for its offering, or
- * nothing (and why, for the log). Pure: no Camel, no I/O, so every rule is unit-tested.
+ * What one event asks of this agent: a pass of the order code or of the membership code for its offering,
+ * narrowed to the objects the event names ({@link EventScope}), or nothing (and why, for the log). Pure: no
+ * Camel, no I/O, so every rule is unit-tested.
  */
-public record EventDecision(Work work, String offeringUuid, String subject, String ignoredBecause) {
+public record EventDecision(Work work, String offeringUuid, String subject, String ignoredBecause, EventScope scope) {
     public enum Work { ORDERS, MEMBERSHIP, NONE }
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -19,7 +23,11 @@ public record EventDecision(Work work, String offeringUuid, String subject, Stri
     private static final Set<String> ACTIONABLE_ORDER_STATES = Set.of("pending-provider", "executing");
 
     static EventDecision ignore(String offering, String subject, String why) {
-        return new EventDecision(Work.NONE, offering, subject, why);
+        return new EventDecision(Work.NONE, offering, subject, why, null);
+    }
+
+    private static EventDecision membership(String offering, String subject, EventScope scope) {
+        return new EventDecision(Work.MEMBERSHIP, offering, subject, null, scope);
     }
 
     /**
@@ -49,24 +57,54 @@ public record EventDecision(Work work, String offeringUuid, String subject, Stri
                 String order = m.path("order_uuid").asText("");
                 String state = m.path("order_state").asText("");
                 String subject = "order " + order + " (" + state + ")";
-                if (order.isEmpty()) {
-                    yield ignore(offering, subject, "no order_uuid");
+                if (!isUuid(order)) {
+                    yield ignore(offering, subject, order.isEmpty() ? "no order_uuid" : "order_uuid is not a UUID");
                 }
-                yield ACTIONABLE_ORDER_STATES.contains(state) ? new EventDecision(Work.ORDERS, offering, subject, null)
+                yield ACTIONABLE_ORDER_STATES.contains(state)
+                        ? new EventDecision(Work.ORDERS, offering, subject, null, EventScope.order(order))
                         : ignore(offering, subject, "nothing to do in state " + (state.isEmpty() ? "(none)" : state));
             }
-            case USER_ROLE -> new EventDecision(Work.MEMBERSHIP, offering, "role of "
-                    + m.path("user_username").asText(m.path("user_uuid").asText("everyone")) + " in project "
-                    + m.path("project_uuid").asText("?"), null);
-            case RESOURCE -> new EventDecision(Work.MEMBERSHIP, offering, "resource " + m.path("resource_uuid").asText("?"), null);
-            case OFFERING_USER -> new EventDecision(Work.MEMBERSHIP, offering, "offering user "
-                    + m.path("offering_user_uuid").asText(m.path("username").asText("?")), null);
+            // A role change: that project's allocations; Waldur's resource-scoped resync on the same channel
+            // (resource_uuid): that resource; neither named: the whole offering.
+            case USER_ROLE -> {
+                String project = m.path("project_uuid").asText("");
+                String resource = m.path("resource_uuid").asText("");
+                if (!project.isEmpty() && !isUuid(project) || !resource.isEmpty() && !isUuid(resource)) {
+                    yield ignore(offering, "role in project " + project, "project_uuid or resource_uuid is not a UUID");
+                }
+                String subject = "role of " + m.path("user_username").asText(m.path("user_uuid").asText("everyone"))
+                        + " in project " + (project.isEmpty() ? "?" : project);
+                yield membership(offering, subject, !resource.isEmpty() ? EventScope.resource(resource)
+                        : !project.isEmpty() ? EventScope.project(project) : EventScope.WHOLE);
+            }
+            case RESOURCE -> {
+                String resource = m.path("resource_uuid").asText("");
+                if (!resource.isEmpty() && !isUuid(resource)) {
+                    yield ignore(offering, "resource " + resource, "resource_uuid is not a UUID");
+                }
+                yield membership(offering, "resource " + (resource.isEmpty() ? "?" : resource),
+                        resource.isEmpty() ? EventScope.WHOLE : EventScope.resource(resource));
+            }
+            // username_set names the allocations to associate; other offering-user changes name none, and the
+            // user may be in any project of the offering: the whole pass (its team reads find them).
+            case OFFERING_USER -> {
+                List<String> ids = new ArrayList<>();
+                m.path("resource_backend_ids").forEach(n -> ids.add(n.asText()));
+                ids.removeIf(String::isBlank);
+                yield membership(offering, "offering user " + m.path("offering_user_uuid").asText(m.path("username").asText("?")),
+                        ids.isEmpty() ? EventScope.WHOLE : EventScope.backendIds(ids));
+            }
             case RESOURCE_PERIODIC_LIMITS -> ignore(offering, "periodic limits", "periodic limits are not supported");
         };
     }
 
-    static String hex(String uuid) {
-        return uuid.replace("-", "").toLowerCase();
+    /** Waldur's UUIDs, hyphenated or not; anything else never reaches a Waldur path or query. */
+    static boolean isUuid(String s) {
+        return Uuids.normalise(s) != null;
+    }
+
+    private static String hex(String uuid) {
+        return EventScope.hex(uuid);
     }
 
     private static String abbreviate(String s) {

@@ -29,18 +29,19 @@ import java.util.concurrent.TimeUnit;
 /**
  * Where events become work. Each offering's STOMP streams feed one queue; a single worker takes the first item,
  * waits the collection window so a burst arrives together, and runs ONE pass of the polling code per offering
- * and kind of work (direct:event-orders, direct:event-membership) — the SLURM cost of a poll cycle, however many
- * events. The messages of a pass are acknowledged only after it succeeded; a failed pass is retried with backoff,
- * its messages still unacknowledged (a crash meanwhile: the broker redelivers them, and the passes are idempotent).
- * Catch-up after each (re)connection and the periodic reconciliation are passes of the same queue, so nothing
+ * and kind of work (direct:event-orders, direct:event-membership) narrowed to the objects the window's events
+ * name (the union of their {@link EventScope}s; a catch-up or reconciliation in the window makes it the whole
+ * offering) — at most the SLURM cost of a poll cycle, however many events. The messages of a pass are
+ * acknowledged only after it succeeded; a failed pass is retried with backoff, its messages still unacknowledged
+ * (a crash meanwhile: the broker redelivers them, and the passes are idempotent). Catch-up after each (re)connection and the periodic reconciliation are passes of the same queue, so nothing
  * runs the same offering twice at once.
  */
 public final class EventHub extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger("org.waldur.agent.events");
 
-    /** A unit of work: an event's delivery, or a catch-up/reconciliation pass (delivery null). */
-    record Item(OfferingConfig offering, EventDecision.Work work, EventType type, StompEventStream.Delivery delivery,
-                long receivedNanos, String why) {
+    /** A unit of work: an event's delivery and what it names, or a catch-up/reconciliation pass (delivery null, WHOLE). */
+    record Item(OfferingConfig offering, EventDecision.Work work, EventScope scope, EventType type,
+                StompEventStream.Delivery delivery, long receivedNanos, String why) {
     }
 
     private final Duration window;
@@ -114,10 +115,10 @@ public final class EventHub extends ServiceSupport {
     private void queuePasses(OfferingConfig o, String why) {
         long now = System.nanoTime();
         if (o.orderProcessingBackend() != null && !o.orderProcessingBackend().isBlank()) {
-            queue.add(new Item(o, EventDecision.Work.ORDERS, null, null, now, why));
+            queue.add(new Item(o, EventDecision.Work.ORDERS, EventScope.WHOLE, null, null, now, why));
         }
         if (o.membershipByEvents()) {
-            queue.add(new Item(o, EventDecision.Work.MEMBERSHIP, null, null, now, why));
+            queue.add(new Item(o, EventDecision.Work.MEMBERSHIP, EventScope.WHOLE, null, null, now, why));
         }
     }
 
@@ -136,7 +137,7 @@ public final class EventHub extends ServiceSupport {
             // queue existed, or what expired, is not: one pass catches up with Waldur's state.
             long now = System.nanoTime();
             EventDecision.Work w = type == EventType.ORDER ? EventDecision.Work.ORDERS : EventDecision.Work.MEMBERSHIP;
-            queue.add(new Item(offering, w, null, null, now, "catch-up after connecting (" + type.wire + ")"));
+            queue.add(new Item(offering, w, EventScope.WHOLE, null, null, now, "catch-up after connecting (" + type.wire + ")"));
         }
 
         @Override
@@ -154,7 +155,7 @@ public final class EventHub extends ServiceSupport {
             } else {
                 LOG.debug("event: {} of offering {}", decision.subject(), offering.name());
             }
-            queue.add(new Item(offering, decision.work(), type, d, System.nanoTime(), decision.subject()));
+            queue.add(new Item(offering, decision.work(), decision.scope(), type, d, System.nanoTime(), decision.subject()));
         }
     }
 
@@ -216,9 +217,15 @@ public final class EventHub extends ServiceSupport {
         String key = first.offering().uuid() + "/" + first.work();
         String route = first.work() == EventDecision.Work.ORDERS ? "direct:event-orders" : "direct:event-membership";
         long events = group.stream().filter(i -> i.delivery() != null).count();
-        LOG.info("offering {}: {} pass for {} event(s){}", first.offering().name(),
-                first.work().name().toLowerCase(), events, events < group.size() ? " + " + group.get(group.size() - 1).why() : "");
-        Exchange result = template.send(route, ex -> ex.setProperty("offering", first.offering()));
+        EventScope scope = group.stream().map(Item::scope).reduce(EventScope::merge).orElse(EventScope.WHOLE);
+        LOG.info("offering {}: {} pass for {} event(s){}: {}", first.offering().name(), first.work().name().toLowerCase(),
+                events, events < group.size() ? " + " + group.get(group.size() - 1).why() : "", scope);
+        Exchange result = template.send(route, ex -> {
+            ex.setProperty("offering", first.offering());
+            if (!scope.whole()) { // absent: the poll cycle's pass, as polling runs it
+                ex.setProperty("eventScope", scope);
+            }
+        });
         if (result.getException() == null) {
             failedPasses.remove(key);
             for (Item i : group) {

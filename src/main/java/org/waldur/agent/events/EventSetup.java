@@ -102,7 +102,7 @@ public final class EventSetup {
         String sub = e.getProperty("subscriptionUuid", String.class);
         String name = q.path("queue_name").asText("");
         if (name.isBlank()) { // Waldur's naming, in case an older server answers without the name
-            name = "subscription_" + EventDecision.hex(sub) + "_offering_" + EventDecision.hex(offering(e).uuid()) + "_" + t.wire;
+            name = "subscription_" + EventScope.hex(sub) + "_offering_" + EventScope.hex(offering(e).uuid()) + "_" + t.wire;
         }
         e.getProperty("eventRegistrations", Registrations.class).subscriptions
                 .add(new Subscription(t, sub, e.getProperty("subscriptionUser", String.class), name));

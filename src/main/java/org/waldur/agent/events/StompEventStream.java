@@ -265,12 +265,27 @@ public final class StompEventStream implements AutoCloseable {
         }
     }
 
-    private static String rootMessage(Throwable e) {
+    /**
+     * The innermost cause, which names what failed (refused, reset, …); for a refused certificate the TLS
+     * handshake's own message instead (the JVM's "PKIX path building failed: … unable to find valid certification
+     * path", where the innermost cause may only say "Signature does not match") and the setting that fixes it.
+     */
+    static String rootMessage(Throwable e) {
         Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
+        Throwable tls = null;
+        while (true) {
+            if (tls == null && t instanceof javax.net.ssl.SSLHandshakeException) {
+                tls = t;
+            }
+            if (t.getCause() == null || t.getCause() == t) {
+                break;
+            }
             t = t.getCause();
         }
-        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+        Throwable shown = tls != null ? tls : t;
+        String m = shown.getClass().getSimpleName() + (shown.getMessage() == null ? "" : ": " + shown.getMessage());
+        return tls == null ? m : m + " — the broker's TLS certificate is not trusted for this host; trust its CA as for"
+                + " the API (the JVM trust store: JAVA_OPTS=\"-Djavax.net.ssl.trustStore=<file>\"), or set verify_ssl: false";
     }
 
     @Override

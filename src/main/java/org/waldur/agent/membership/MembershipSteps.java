@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import org.waldur.agent.accounts.ProjectMoves;
 import org.waldur.agent.accounting.LimitsEcho;
 import org.waldur.agent.config.OfferingConfig;
+import org.waldur.agent.events.EventScope;
 import org.waldur.agent.slurm.AssociationSnapshot;
 import org.waldur.agent.slurm.SlurmCommand;
 import org.waldur.agent.slurm.SlurmCommands;
@@ -48,9 +49,11 @@ public final class MembershipSteps {
 
     /** Resources with a backend_id (the only ones SLURM can know); the cycle's shared state is set up here. */
     public List<Resource> resources(@Body String json, Exchange exchange) {
-        List<Resource> all = WaldurJson.readList(json, Resource.class);
+        EventScope scope = exchange.getProperty("eventScope", EventScope.WHOLE, EventScope.class);
+        List<Resource> all = WaldurJson.readList(json, Resource.class).stream().filter(scope::covers).toList();
         List<Resource> out = all.stream().filter(Resource::hasBackendId).toList();
-        LOG.info("{} resource(s) with a SLURM account to sync ({} without backend_id ignored)", out.size(), all.size() - out.size());
+        LOG.info("{} resource(s) with a SLURM account to sync ({} without backend_id ignored){}", out.size(),
+                all.size() - out.size(), scope.whole() ? "" : "; named by events: " + scope);
         exchange.setProperty("teams", new ConcurrentHashMap<String, List<TeamMember>>());
         exchange.setProperty("tally", new Tally());
         exchange.setProperty("associationChunks", Collections.synchronizedList(new ArrayList<String>()));

@@ -16,6 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EventDecisionTest {
     static final String OFFERING = "0b0c1d2e3f405162738495a6b7c8d9e0";
+    static final String ORDER = "a1a2a3a4b1b2c1c2d1d2e1e2e3e4e5e6";
+    static final String PROJECT = "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a";
+    static final String RESOURCE = "7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e";
 
     static OfferingConfig offering(boolean stomp, String membership, EventSettings events) {
         return new OfferingConfig("HPC", OFFERING, URI.create("https://waldur.example.org/api/"), new Secret("t"), true,
@@ -27,18 +30,18 @@ class EventDecisionTest {
     @Test
     void anOrderWaitingForTheProviderIsWorkForTheOrderCode() {
         EventDecision d = EventDecision.of(O, EventType.ORDER,
-                "{\"order_uuid\":\"abc\",\"order_state\":\"pending-provider\",\"offering_uuid\":\"0b0c1d2e-3f40-5162-7384-95a6b7c8d9e0\"}");
+                "{\"order_uuid\":\"" + ORDER + "\",\"order_state\":\"pending-provider\",\"offering_uuid\":\"0b0c1d2e-3f40-5162-7384-95a6b7c8d9e0\"}");
         assertEquals(EventDecision.Work.ORDERS, d.work());
         assertEquals(OFFERING, d.offeringUuid(), "hyphenated uuid matched");
         assertEquals(EventDecision.Work.ORDERS, EventDecision.of(O, EventType.ORDER,
-                "{\"order_uuid\":\"abc\",\"order_state\":\"executing\",\"offering_uuid\":\"" + OFFERING + "\"}").work());
+                "{\"order_uuid\":\"" + ORDER + "\",\"order_state\":\"executing\",\"offering_uuid\":\"" + OFFERING + "\"}").work());
     }
 
     @Test
     void ordersThatNeedNothingAreIgnoredWithTheirState() {
         for (String state : List.of("done", "erred", "canceled", "rejected", "pending-consumer")) {
             EventDecision d = EventDecision.of(O, EventType.ORDER,
-                    "{\"order_uuid\":\"abc\",\"order_state\":\"" + state + "\",\"offering_uuid\":\"" + OFFERING + "\"}");
+                    "{\"order_uuid\":\"" + ORDER + "\",\"order_state\":\"" + state + "\",\"offering_uuid\":\"" + OFFERING + "\"}");
             assertEquals(EventDecision.Work.NONE, d.work(), state);
             assertTrue(d.ignoredBecause().contains(state), d.ignoredBecause());
         }
@@ -49,7 +52,7 @@ class EventDecisionTest {
     @Test
     void anotherOfferingsEventIsIgnoredAndNamed() {
         EventDecision d = EventDecision.of(O, EventType.ORDER,
-                "{\"order_uuid\":\"abc\",\"order_state\":\"pending-provider\",\"offering_uuid\":\"ffff0000ffff0000ffff0000ffff0000\"}");
+                "{\"order_uuid\":\"" + ORDER + "\",\"order_state\":\"pending-provider\",\"offering_uuid\":\"ffff0000ffff0000ffff0000ffff0000\"}");
         assertEquals(EventDecision.Work.NONE, d.work());
         assertTrue(d.ignoredBecause().contains("ffff0000ffff0000ffff0000ffff0000"), d.ignoredBecause());
     }
@@ -62,13 +65,43 @@ class EventDecisionTest {
     }
 
     @Test
-    void teamResourceAndOfferingUserChangesAreWorkForTheMembershipCode() {
-        assertEquals(EventDecision.Work.MEMBERSHIP, EventDecision.of(O, EventType.USER_ROLE,
-                "{\"user_uuid\":\"u\",\"user_username\":\"alice\",\"project_uuid\":\"p\",\"granted\":true,\"offering_uuid\":\"" + OFFERING + "\"}").work());
-        assertEquals(EventDecision.Work.MEMBERSHIP, EventDecision.of(O, EventType.RESOURCE, "{\"resource_uuid\":\"r\"}").work(),
-                "no offering_uuid: the offering whose queue delivered it");
-        assertEquals(EventDecision.Work.MEMBERSHIP, EventDecision.of(O, EventType.OFFERING_USER,
-                "{\"offering_user_uuid\":\"x\",\"action\":\"create\"}").work());
+    void anOrderEventNamesThatOrderOnly() {
+        EventDecision d = EventDecision.of(O, EventType.ORDER, "{\"order_uuid\":\"a1a2a3a4-b1b2-c1c2-d1d2-e1e2e3e4e5e6\","
+                + "\"order_state\":\"pending-provider\",\"offering_uuid\":\"" + OFFERING + "\"}");
+        assertEquals(List.of(ORDER), d.scope().orderUuids());
+        assertFalse(d.scope().whole());
+    }
+
+    @Test
+    void anIdThatIsNotAUuidNeverReachesAWaldurPath() {
+        EventDecision d = EventDecision.of(O, EventType.ORDER,
+                "{\"order_uuid\":\"../../users\",\"order_state\":\"pending-provider\",\"offering_uuid\":\"" + OFFERING + "\"}");
+        assertEquals(EventDecision.Work.NONE, d.work());
+        assertTrue(d.ignoredBecause().contains("not a UUID"), d.ignoredBecause());
+        assertEquals(EventDecision.Work.NONE, EventDecision.of(O, EventType.USER_ROLE, "{\"project_uuid\":\"x&state=OK\"}").work());
+        assertEquals(EventDecision.Work.NONE, EventDecision.of(O, EventType.RESOURCE, "{\"resource_uuid\":\"r/../\"}").work());
+    }
+
+    @Test
+    void teamResourceAndOfferingUserChangesAreWorkForTheMembershipCodeOfWhatTheyName() {
+        EventDecision role = EventDecision.of(O, EventType.USER_ROLE, "{\"user_uuid\":\"u\",\"user_username\":\"alice\","
+                + "\"project_uuid\":\"" + PROJECT + "\",\"granted\":true,\"offering_uuid\":\"" + OFFERING + "\"}");
+        assertEquals(EventDecision.Work.MEMBERSHIP, role.work());
+        assertEquals(EventScope.project(PROJECT), role.scope());
+        assertEquals(EventScope.WHOLE, EventDecision.of(O, EventType.USER_ROLE, "{\"granted\":true}").scope(),
+                "no project named: the whole offering");
+        assertEquals(EventScope.resource(RESOURCE), EventDecision.of(O, EventType.USER_ROLE,
+                "{\"project_uuid\":\"" + PROJECT + "\",\"resource_uuid\":\"" + RESOURCE + "\"}").scope(),
+                "Waldur's resource-scoped resync on the role channel");
+        EventDecision resource = EventDecision.of(O, EventType.RESOURCE, "{\"resource_uuid\":\"" + RESOURCE + "\"}");
+        assertEquals(EventDecision.Work.MEMBERSHIP, resource.work(), "no offering_uuid: the offering whose queue delivered it");
+        assertEquals(EventScope.resource(RESOURCE), resource.scope());
+        EventDecision user = EventDecision.of(O, EventType.OFFERING_USER,
+                "{\"offering_user_uuid\":\"x\",\"action\":\"username_set\",\"resource_backend_ids\":[\"hpc_a\",\"hpc_b\"]}");
+        assertEquals(EventDecision.Work.MEMBERSHIP, user.work());
+        assertEquals(EventScope.backendIds(List.of("hpc_a", "hpc_b")), user.scope());
+        assertEquals(EventScope.WHOLE, EventDecision.of(O, EventType.OFFERING_USER,
+                "{\"offering_user_uuid\":\"x\",\"action\":\"create\"}").scope(), "no allocation named: every team is read");
         assertEquals(EventDecision.Work.NONE, EventDecision.of(O, EventType.RESOURCE_PERIODIC_LIMITS, "{}").work());
     }
 

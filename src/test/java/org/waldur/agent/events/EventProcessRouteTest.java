@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -129,8 +130,95 @@ class EventProcessRouteTest extends AgentRouteTestSupport {
     }
 
     @Test
+    void anOrderEventReadsThatOrderAndNeverListsTheOfferingsOrders() throws Exception {
+        waldur.clearRequests();
+        slurm.calls.clear();
+        String order = createOrder("one-alloc");
+
+        waitFor(() -> "done".equals(waldur.order(order).get("state")), "order done");
+        waitFor(hub()::idle, "hub idle");
+        assertEquals(0, waldur.count("GET", "/api/marketplace-orders/"), "the offering's order list is never read");
+        assertTrue(waldur.requests().stream().anyMatch(r -> r.method().equals("GET")
+                && r.path().equals("/api/marketplace-orders/" + order + "/")), "the order read by its uuid");
+        assertEquals(1, slurm.count("sacctmgr", "load"), "one load, as a poll cycle");
+        assertEquals(1, waldur.count("POST", ".*/set_state_done/"));
+        waldur.assertNoViolations();
+    }
+
+    @Test
+    void aFailedPassIsCountedPerTypeAndRetriedUntilItsEventIsProcessed() throws Exception {
+        MeterRegistry meters = hub().meters();
+        // Waldur answers 503 to the order's read until the pass has failed (after the request's own retries)
+        waldur.failMatching("GET", "/api/marketplace-orders/[0-9a-f]{32}/", 503, -1);
+        String order = createOrder("retried-alloc");
+        waitFor(() -> meters.find("agent.events.failed").tag("type", "order").counter() != null, "the pass failed");
+        FakeWaldur.EventQueue q = queue("order"); // the management API's figures lag by seconds: wait for them
+        waitFor(() -> broker.depth(q.vhost(), q.name()).unacked() >= 1, "its event still unacknowledged");
+        waldur.clearFaults();
+
+        waitFor(() -> "done".equals(waldur.order(order).get("state")), "order done by the retried pass");
+        waitFor(() -> meters.find("agent.events.ignored").tag("type", "order").counter() != null, "the done event ignored");
+        assertEquals(2.0, meters.get("agent.events.received").tag("type", "order").counter().count(),
+                "pending-provider, then done (which Waldur publishes too)");
+        assertEquals(1.0, meters.get("agent.events.ignored").tag("type", "order").counter().count());
+        assertTrue(meters.get("agent.events.failed").tag("type", "order").counter().count() >= 1.0, "the failed pass(es)");
+        assertEquals(1.0, meters.get("agent.events.processed").tag("type", "order").counter().count());
+        assertEquals(1, meters.get("agent.events.latency").tag("type", "order").timer().count());
+        assertEquals(1, waldur.count("POST", ".*/set_state_done/"));
+    }
+
+    @Test
+    void aTeamChangeEventSyncsThatProjectsAllocationsOnly() throws Exception {
+        String otherProject = waldur.addProject(customer, "Physics", "physics");
+        String mine = createOrder("mine-alloc");
+        String otherResource = waldur.addResource(offering, otherProject, "their-alloc", "their-alloc", "Creating", null,
+                Map.of("gres/gpu", 1));
+        String theirs = waldur.addOrder(offering, otherResource, "Create", "pending-provider", Map.of("gres/gpu", 1));
+        waitFor(() -> "done".equals(waldur.order(mine).get("state")) && "done".equals(waldur.order(theirs).get("state")),
+                "both allocations made");
+        waitFor(hub()::idle, "hub idle");
+        String myResource = (String) waldur.order(mine).get("marketplace_resource_uuid");
+        waldur.clearRequests();
+        slurm.calls.clear();
+        String user = waldur.addUser("dave", "Dave");
+        waldur.addOfferingUser(offering, user, "dave", "OK");
+        waldur.addTeamMember(project, user, "member"); // USER_ROLE naming this project
+
+        waitFor(() -> slurm.accounts.get("hpc_mine-alloc").users.contains("dave"), "dave associated with this project's allocation");
+        waitFor(hub()::idle, "hub idle");
+        assertFalse(slurm.accounts.get("hpc_their-alloc").users.contains("dave"));
+        assertTrue(waldur.requests().stream().anyMatch(r -> r.path().equals("/api/marketplace-provider-resources/")
+                && r.query().contains("project_uuid=" + project)), "Waldur asked for this project's resources");
+        assertEquals(1, waldur.count("GET", ".*/" + myResource + "/team/"));
+        assertEquals(0, waldur.count("GET", ".*/" + otherResource + "/team/"), "the other project's team is not read");
+        assertEquals(0, waldur.count("POST", ".*/" + otherResource + "/refresh_last_sync/"));
+        assertEquals(1, slurm.count("sacctmgr", "show"), "one association read, as a poll cycle");
+        waldur.assertNoViolations();
+    }
+
+    @Test
+    void aResourceEventSyncsThatResourceOnly() throws Exception {
+        String a = createOrder("res-a");
+        String b = createOrder("res-b");
+        waitFor(() -> "done".equals(waldur.order(a).get("state")) && "done".equals(waldur.order(b).get("state")), "allocations made");
+        waitFor(hub()::idle, "hub idle");
+        String ra = (String) waldur.order(a).get("marketplace_resource_uuid");
+        String rb = (String) waldur.order(b).get("marketplace_resource_uuid");
+        waldur.clearRequests();
+        waldur.publishRaw(queue("resource"), Map.of("resource_uuid", rb, "offering_uuid", offering));
+
+        waitFor(() -> waldur.count("POST", ".*/" + rb + "/refresh_last_sync/") == 1, "resource b synced");
+        waitFor(hub()::idle, "hub idle");
+        assertEquals(0, waldur.count("GET", ".*/" + ra + "/team/"), "resource a's team is not read");
+        assertEquals(0, waldur.count("POST", ".*/" + ra + "/refresh_last_sync/"), "resource a is not synced");
+        FakeWaldur.EventQueue q = queue("resource");
+        waitFor(() -> broker.depth(q.vhost(), q.name()).equals(new WaldurBroker.QueueDepth(0, 0)), "acknowledged");
+    }
+
+    @Test
     void aBurstOfOrdersCostsThePassesOfItsWindowsNotOnePerOrder() throws Exception {
         slurm.calls.clear();
+        waldur.clearRequests();
         List<String> orders = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
             orders.add(createOrder("burst-" + i));
@@ -140,6 +228,7 @@ class EventProcessRouteTest extends AgentRouteTestSupport {
         long loads = slurm.count("sacctmgr", "load");
         // seeded in a few ms: the first window holds them all, unless the host stalls between two of them
         assertTrue(loads >= 1 && loads <= 2, "12 orders, one load per pass, at most 2 passes: " + loads);
+        assertEquals(0, waldur.count("GET", "/api/marketplace-orders/"), "orders read by uuid, never the offering's list");
         assertEquals(12, waldur.count("POST", ".*/set_state_done/"));
     }
 
@@ -155,6 +244,7 @@ class EventProcessRouteTest extends AgentRouteTestSupport {
                     "a log line naming the foreign offering");
             waitFor(() -> broker.depth(q.vhost(), q.name()).equals(new WaldurBroker.QueueDepth(0, 0)), "acknowledged");
             assertEquals(0, waldur.count("GET", ".*/marketplace-orders/.*"), "no pass ran for it");
+            assertEquals(1.0, hub().meters().get("agent.events.ignored").tag("type", "order").counter().count());
         }
     }
 

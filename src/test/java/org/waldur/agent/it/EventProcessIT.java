@@ -1,9 +1,11 @@
 package org.waldur.agent.it;
 
 import org.junit.jupiter.api.Test;
+import org.waldur.agent.auditor.apel.TestCa;
 import org.waldur.agent.fake.FakeWaldur;
 import org.waldur.agent.fake.WaldurBroker;
 
+import java.nio.file.Files;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -54,6 +56,35 @@ class EventProcessIT {
             assertTrue(RealSlurm.associations().containsKey("eva_beta"));
             assertEquals(1, rig.waldur.count("POST", "/api/marketplace-site-agent-identities/"),
                     "the restarted agent found its identity");
+        }
+    }
+
+    @Test
+    void overWssTheStreamsVerifyTheBrokerWithTheTrustStoreTheApiUses() throws Exception {
+        TestCa ca = new TestCa(Files.createTempDirectory("event-ca"));
+        try (EventRig rig = new EventRig()) {
+            rig.behindTls(ca, ca, ca);
+            rig.startAgent();
+            assertTrue(rig.output().contains("on wss://localhost:"), "the streams use wss");
+            String order = rig.order("tls");
+            rig.waitFor(() -> rig.done(order), 60_000, "order done from its event over wss");
+            assertTrue(RealSlurm.associations().containsKey("eva_tls"));
+            rig.waldur.assertNoViolations();
+        }
+    }
+
+    @Test
+    void aBrokerCertificateOfAnotherCaIsRefusedWithAClearError() throws Exception {
+        TestCa ca = new TestCa(Files.createTempDirectory("event-ca"));
+        TestCa stranger = new TestCa(Files.createTempDirectory("event-ca"));
+        try (EventRig rig = new EventRig()) {
+            rig.behindTls(ca, stranger, ca); // the API's certificate is trusted, the broker's is not
+            rig.launchAgent();
+            rig.waitFor(() -> rig.count("TLS certificate is not trusted") >= 4, 120_000, "each stream refusing the broker");
+            assertTrue(rig.output().contains("SSLHandshakeException: PKIX path"), "the JVM's own reason is kept");
+            assertTrue(rig.output().contains("javax.net.ssl.trustStore"), "the setting to change is named");
+            assertEquals(4, rig.waldur.count("POST", ".*/register_event_subscription/"), "the API was verified and trusted");
+            assertFalse(rig.output().contains("event stream connected"), "never connected to an untrusted broker");
         }
     }
 }

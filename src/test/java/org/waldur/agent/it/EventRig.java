@@ -1,12 +1,16 @@
 package org.waldur.agent.it;
 
+import org.waldur.agent.auditor.apel.TestCa;
 import org.waldur.agent.fake.FakeWaldur;
 import org.waldur.agent.fake.WaldurBroker;
 import org.waldur.agent.support.ConfigYaml;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -25,6 +29,9 @@ final class EventRig implements AutoCloseable {
     final String project;
     final Path work;
     final Path config;
+    private static final int WEB_STOMP_PORT = 15674;
+    private final Map<String, String> env = new HashMap<>();
+    private final List<TlsFront> fronts = new ArrayList<>();
     private Process agent;
     private Path log;
 
@@ -39,6 +46,11 @@ final class EventRig implements AutoCloseable {
                 new FakeWaldur.Component("gres/gpu", "GPU", "limit", "GPU-hours", 60)), Map.of());
         project = waldur.addProject(waldur.addCustomer("University", "uni"), "Climate", "climate");
         work = Files.createTempDirectory("agent-events");
+        config = work.resolve("config.yaml");
+        writeConfig(waldur.apiUrl(), "127.0.0.1", WEB_STOMP_PORT, false);
+    }
+
+    private void writeConfig(String apiUrl, String stompHost, int stompPort, boolean tls) throws IOException {
         String settings = """
                   default_account: "root"
                   default_account_policy: "individual"
@@ -51,21 +63,41 @@ final class EventRig implements AutoCloseable {
             """;
         String keys = """
                     stomp_enabled: true
-                    stomp_ws_host: "127.0.0.1"
-                    stomp_ws_port: 15674
+                    stomp_ws_host: "%s"
+                    stomp_ws_port: %d
                     stomp_ws_path: "/ws"
-                    websocket_use_tls: false
-                """;
-        config = work.resolve("config.yaml");
-        Files.writeString(config, ConfigYaml.of(waldur.apiUrl(), TOKEN, offering, settings, ConfigYaml.COMPONENTS, keys));
+                    websocket_use_tls: %b
+                """.formatted(stompHost, stompPort, tls);
+        Files.writeString(config, ConfigYaml.of(apiUrl, TOKEN, offering, settings, ConfigYaml.COMPONENTS, keys));
+    }
+
+    /**
+     * The API and Web-STOMP behind TLS fronts for {@code localhost} whose certificates {@code apiCa} and
+     * {@code stompCa} signed; the agent verifies (verify_ssl defaults to true) and trusts {@code trusted}'s CA the
+     * one way an operator makes the JVM trust a private CA for the API: {@code -Djavax.net.ssl.trustStore} in
+     * JAVA_OPTS. Nothing else tells the event streams about it.
+     */
+    void behindTls(TestCa apiCa, TestCa stompCa, TestCa trusted) throws Exception {
+        TlsFront api = new TlsFront(apiCa.hostKeyStore("localhost"), URI.create(waldur.apiUrl()).getPort());
+        TlsFront stomp = new TlsFront(stompCa.hostKeyStore("localhost"), WEB_STOMP_PORT);
+        fronts.add(api);
+        fronts.add(stomp);
+        writeConfig("https://localhost:" + api.port() + URI.create(waldur.apiUrl()).getPath(), "localhost", stomp.port(), true);
+        env.put("JAVA_OPTS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx256m -Djavax.net.ssl.trustStore="
+                + trusted.trustStore("trusted") + " -Djavax.net.ssl.trustStorePassword=" + new String(TestCa.STORE_PASSWORD));
     }
 
     /** Starts the agent and waits until its four streams are connected and their catch-up passes are done. */
     void startAgent() throws Exception {
-        log = Files.createTempFile(work, "agent", ".log");
-        agent = AgentProcess.builder(log, Map.of(), "-m", "event_process", "-c", config.toString()).start();
+        launchAgent();
         waitFor(() -> count("event stream connected") >= 4, 120_000, "4 event streams connected");
         waitFor(() -> count("membership sync of HPC") >= 1 && count("orders pass") >= 1, 120_000, "catch-up passes");
+    }
+
+    /** Starts the agent without waiting for anything. */
+    void launchAgent() throws IOException {
+        log = Files.createTempFile(work, "agent", ".log");
+        agent = AgentProcess.builder(log, env, "-m", "event_process", "-c", config.toString()).start();
     }
 
     /** SIGKILL: no shutdown hook, no DISCONNECT, no ACK of anything in flight. */
@@ -122,6 +154,13 @@ final class EventRig implements AutoCloseable {
             broker.deleteVhost(q.vhost());
         }
         waldur.close();
+        for (TlsFront f : fronts) {
+            try {
+                f.close();
+            } catch (IOException ignored) {
+                // a front that cannot close has nothing left to serve
+            }
+        }
         RealSlurm.removeAccounts(PREFIXES);
     }
 }
