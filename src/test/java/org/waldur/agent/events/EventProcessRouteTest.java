@@ -129,6 +129,15 @@ class EventProcessRouteTest extends AgentRouteTestSupport {
         waldur.assertNoViolations();
     }
 
+    /**
+     * Lists of the offering's open orders (what a poll cycle starts with). The one list of executing orders before
+     * set_state_done (someone may have acted meanwhile) is not counted: it is one request per pass either way.
+     */
+    private long openOrderLists() {
+        return waldur.requests().stream().filter(r -> r.method().equals("GET") && r.path().equals("/api/marketplace-orders/")
+                && r.query() != null && r.query().contains("state=pending-provider")).count();
+    }
+
     @Test
     void anOrderEventReadsThatOrderAndNeverListsTheOfferingsOrders() throws Exception {
         waldur.clearRequests();
@@ -137,7 +146,7 @@ class EventProcessRouteTest extends AgentRouteTestSupport {
 
         waitFor(() -> "done".equals(waldur.order(order).get("state")), "order done");
         waitFor(hub()::idle, "hub idle");
-        assertEquals(0, waldur.count("GET", "/api/marketplace-orders/"), "the offering's order list is never read");
+        assertEquals(0, openOrderLists(), "the offering's open orders are never listed");
         assertTrue(waldur.requests().stream().anyMatch(r -> r.method().equals("GET")
                 && r.path().equals("/api/marketplace-orders/" + order + "/")), "the order read by its uuid");
         assertEquals(1, slurm.count("sacctmgr", "load"), "one load, as a poll cycle");
@@ -192,7 +201,7 @@ class EventProcessRouteTest extends AgentRouteTestSupport {
         assertEquals(1, waldur.count("GET", ".*/" + myResource + "/team/"));
         assertEquals(0, waldur.count("GET", ".*/" + otherResource + "/team/"), "the other project's team is not read");
         assertEquals(0, waldur.count("POST", ".*/" + otherResource + "/refresh_last_sync/"));
-        assertEquals(1, slurm.count("sacctmgr", "show"), "one association read, as a poll cycle");
+        assertEquals(2, slurm.count("sacctmgr", "show"), "one association read and one verifying read, as a poll cycle");
         waldur.assertNoViolations();
     }
 
@@ -228,7 +237,7 @@ class EventProcessRouteTest extends AgentRouteTestSupport {
         long loads = slurm.count("sacctmgr", "load");
         // seeded in a few ms: the first window holds them all, unless the host stalls between two of them
         assertTrue(loads >= 1 && loads <= 2, "12 orders, one load per pass, at most 2 passes: " + loads);
-        assertEquals(0, waldur.count("GET", "/api/marketplace-orders/"), "orders read by uuid, never the offering's list");
+        assertEquals(0, openOrderLists(), "orders read by uuid, never the offering's list");
         assertEquals(12, waldur.count("POST", ".*/set_state_done/"));
     }
 
