@@ -10,6 +10,7 @@ import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.camel.support.jsse.TrustManagersParameters;
 import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
 import org.waldur.agent.accounting.ReportSteps;
+import org.waldur.agent.accounts.OrderAnswers;
 import org.waldur.agent.accounts.OrderSteps;
 import org.waldur.agent.config.AgentConfig;
 import org.waldur.agent.config.Mode;
@@ -154,6 +155,11 @@ public class AgentBeans implements CamelConfiguration {
 
     /** One record of owed home directories for both modes: members a Create adds get theirs too. */
     private final HomeDirs homes = new HomeDirs();
+
+    @BindToRegistry("orderAnswers")
+    public OrderAnswers orderAnswers() {
+        return new OrderAnswers();
+    }
 
     @BindToRegistry("orderSteps")
     public OrderSteps orderSteps() {

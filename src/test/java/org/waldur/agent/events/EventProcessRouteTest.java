@@ -167,6 +167,9 @@ class EventProcessRouteTest extends AgentRouteTestSupport {
 
         waitFor(() -> "done".equals(waldur.order(order).get("state")), "order done by the retried pass");
         waitFor(() -> meters.find("agent.events.ignored").tag("type", "order").counter() != null, "the done event ignored");
+        // the order shows done once set_state_done is posted; the pass records processed and latency after it
+        waitFor(() -> meters.find("agent.events.latency").tag("type", "order").timer() != null, "the latency recorded");
+        waitFor(hub()::idle, "hub idle");
         assertEquals(2.0, meters.get("agent.events.received").tag("type", "order").counter().count(),
                 "pending-provider, then done (which Waldur publishes too)");
         assertEquals(1.0, meters.get("agent.events.ignored").tag("type", "order").counter().count());
