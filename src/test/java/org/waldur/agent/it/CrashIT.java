@@ -110,13 +110,16 @@ class CrashIT extends ItSupport {
         }
     }
 
-    @Test
-    void killedDuringATerminateThenRestartedEndsDoneWithNothingLeft() throws Exception {
+    /**
+     * n Creates in project crash of customer crash-uni (alice in the team), made by one agent run, then a
+     * Terminate order for each of them, executing: the Terminate orders' uuids.
+     */
+    private List<String> allocationsMadeThenTerminating(int n, String name, String slug) throws Exception {
         String project = waldur.addProject(waldur.addCustomer("Crash University", "crash-uni"), "Crash", "crash");
         member(project, "alice");
         List<String> creates = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            creates.add(order(project, "Term " + i, "crash-term-" + i));
+        for (int i = 0; i < n; i++) {
+            creates.add(order(project, name + i, slug + i));
         }
         assertEquals(0, restart().rc());
         List<String> terminates = new ArrayList<>();
@@ -124,6 +127,12 @@ class CrashIT extends ItSupport {
             assertEquals("done", waldur.order(c).get("state"));
             terminates.add(waldur.addOrder(offering, resourceOf(c), "Terminate", "executing", Map.of()));
         }
+        return terminates;
+    }
+
+    @Test
+    void killedDuringATerminateThenRestartedEndsDoneWithNothingLeft() throws Exception {
+        List<String> terminates = allocationsMadeThenTerminating(5, "Term ", "crash-term-");
 
         runAndKillAfter(config(binHoldingAfter("remove").toString(), ""), "remove");
         assertEquals(0, restart().rc());
@@ -139,17 +148,7 @@ class CrashIT extends ItSupport {
 
     @Test
     void killedAfterTheFinalReportBeforeTheRemovalThenRestartedReportsEachOrderOnce() throws Exception {
-        String project = waldur.addProject(waldur.addCustomer("Crash University", "crash-uni"), "Crash", "crash");
-        member(project, "alice");
-        List<String> creates = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            creates.add(order(project, "Held " + i, "crash-held-" + i));
-        }
-        assertEquals(0, restart().rc());
-        List<String> terminates = new ArrayList<>();
-        for (String c : creates) {
-            terminates.add(waldur.addOrder(offering, resourceOf(c), "Terminate", "executing", Map.of()));
-        }
+        List<String> terminates = allocationsMadeThenTerminating(3, "Held ", "crash-held-");
 
         runAndKillAt(config(binHoldingBefore("remove").toString(), ""), "HELD remove");
         assertEquals(3, RealSlurm.associations().keySet().stream().filter(a -> a.startsWith("ita_crash-held-")).count(),
