@@ -19,6 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code waldur-camel-agent auditor-slurm-collector CONFIG}: a drop-in for AUDITOR's {@code auditor-slurm-collector}
@@ -92,6 +94,18 @@ public final class AuditorSlurmCollectorCommand implements Callable<Integer> {
             main.addOverrideProperty("camel.management.health-check-enabled", "true");
             main.addOverrideProperty("camel.management.metrics-enabled", "true");
         }
+        // SIGTERM: camel-main's shutdown hook stops Camel while the main thread runs afterStop below; the JVM halts
+        // once every hook has returned, so this hook holds it until the outbox is closed (else the drain's last
+        // step, and its "stopped" line, can be cut off)
+        CountDownLatch closed = new CountDownLatch(1);
+        Thread holdExit = new Thread(() -> {
+            try {
+                closed.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "auditor-slurm-collector-drain");
+        Runtime.getRuntime().addShutdownHook(holdExit);
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterStart(BaseMainSupport started) {
@@ -111,9 +125,14 @@ public final class AuditorSlurmCollectorCommand implements Callable<Integer> {
                 // after Camel's graceful shutdown: the poll and the send pass in flight have finished
                 System.err.println("auditor-slurm-collector: stopped; " + outbox.pending() + " record(s) wait in the outbox");
                 outbox.close();
+                closed.countDown();
             }
         });
-        main.run();
+        try {
+            main.run();
+        } finally {
+            closed.countDown();
+        }
         return main.getExitCode();
     }
 }
