@@ -206,7 +206,7 @@ public class AgentBeans implements CamelConfiguration {
 
     /** event_process: the STOMP streams and the worker that turns their events into passes of the polling code. */
     @BindToRegistry("eventHub")
-    public EventHub eventHub(@PropertyInject(value = "agent.event-process.window-ms", defaultValue = "200") long windowMs,
+    public EventHub eventHub(@PropertyInject(value = "agent.event-process.window-ms", defaultValue = "100") long windowMs,
                              @PropertyInject(value = "agent.event-process.heartbeat-ms", defaultValue = "10000") long heartbeatMs) {
         StompEventStream.Settings d = StompEventStream.Settings.defaults();
         return new EventHub(Duration.ofMillis(windowMs), new StompEventStream.Settings(Duration.ofMillis(heartbeatMs),

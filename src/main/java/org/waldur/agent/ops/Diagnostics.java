@@ -5,7 +5,7 @@ import org.waldur.agent.config.AgentConfig;
 import org.waldur.agent.config.Mode;
 import org.waldur.agent.config.OfferingConfig;
 import org.waldur.agent.slurm.SlurmCommands;
-import org.waldur.agent.slurm.SlurmExec;
+import org.waldur.agent.slurm.SlurmOutput;
 import org.waldur.agent.slurm.SlurmResult;
 import org.waldur.agent.slurm.SlurmRunner;
 import org.waldur.agent.waldur.WaldurClient;
@@ -137,7 +137,7 @@ public final class Diagnostics {
                 : ", but cluster_name " + wanted + " is not one of them")));
         SlurmResult tresResult = slurm.run(commands.listTres());
         if (tresResult.succeeded()) {
-            Set<String> tres = new SlurmExec(false).tres(tresResult);
+            Set<String> tres = SlurmOutput.tres(tresResult.stdout());
             List<String> unknown = o.components().keySet().stream().filter(t -> !tres.contains(t)).toList();
             checks.add(new Check("TRES", unknown.isEmpty(), unknown.isEmpty()
                     ? "every component is a TRES of `sacctmgr list tres` " + o.components().keySet()

@@ -113,17 +113,15 @@ public final class SlurmExec {
         return new SlurmCommands(offering.slurm()).accountOrganizations();
     }
 
-    /** TRES names from {@code list tres} ({@code type|name|id} → {@code gres/gpu}, {@code cpu}). */
-    public Set<String> tres(SlurmResult r) {
-        return SlurmOutput.tres(required(r, "sacctmgr list tres"));
+    /** TRES names from {@code list tres} ({@code type|name|id} → {@code gres/gpu}, {@code cpu}); reads[0]. */
+    public Set<String> tres(List<SlurmResult> reads) {
+        return SlurmOutput.tres(required(reads.get(0), "sacctmgr list tres"));
     }
 
-    public String stdout(SlurmResult r) {
-        return required(r, "sacctmgr show association");
-    }
-
-    public AssociationSnapshot snapshot(SlurmResult organizations, @ExchangeProperty("associationsOutput") String associations) {
-        return AssociationSnapshot.parse(associations, required(organizations, "sacctmgr list account"));
+    /** The snapshot from the associations (reads[1]) and the account organizations (reads[2]). */
+    public AssociationSnapshot snapshot(List<SlurmResult> reads) {
+        return AssociationSnapshot.parse(required(reads.get(1), "sacctmgr show association"),
+                required(reads.get(2), "sacctmgr list account"));
     }
 
     private static String required(SlurmResult r, String what) {
