@@ -176,6 +176,15 @@ final class EventHandlers implements MarketplaceState.EventSink {
                 });
     }
 
+    /** RESOURCE: {@code {resource_uuid, offering_uuid}} (the reference's ResourceMessage reads resource_uuid). */
+    @Override
+    public void resourceFlags(Model.Resource r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("resource_uuid", r.uuid);
+        m.put("offering_uuid", r.offeringUuid);
+        publish(r.offeringUuid, "resource", m);
+    }
+
     /** Publishes to every queue of the offering and type; public for tests that send a foreign or odd message. */
     void publish(String offeringUuid, String type, Map<String, Object> message) {
         List<Queue> targets = new ArrayList<>();

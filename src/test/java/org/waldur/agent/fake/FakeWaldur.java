@@ -286,10 +286,14 @@ public final class FakeWaldur implements AutoCloseable {
     public void setResourceFlags(String resourceUuid, boolean paused, boolean downscaled, boolean restrictMemberAccess) {
         synchronized (state) {
             Model.Resource r = state.resources.get(Seeding.known(state.resources, resourceUuid, "resource"));
+            boolean changed = r.paused != paused || r.downscaled != downscaled || r.restrictMemberAccess != restrictMemberAccess;
             r.paused = paused;
             r.downscaled = downscaled;
             r.restrictMemberAccess = restrictMemberAccess;
             state.touch(r);
+            if (changed) {
+                state.events.resourceFlags(r);
+            }
         }
     }
 

@@ -162,6 +162,10 @@ final class MarketplaceState {
 
         default void role(String projectUuid, String userUuid, String role, boolean granted) {
         }
+
+        /** paused, downscaled or restrict_member_access changed: what the agent's membership pass acts on. */
+        default void resourceFlags(Model.Resource r) {
+        }
     }
 
     EventSink events = EventSink.NONE;

@@ -33,6 +33,29 @@ class EventProcessIT {
     }
 
     @Test
+    void pausingAResourceInWaldurPausesItsAccountFromTheResourceEvent() throws Exception {
+        try (EventRig rig = new EventRig()) {
+            rig.startAgent();
+            String order = rig.order("gamma");
+            rig.waitFor(() -> rig.done(order), 60_000, "order done");
+            String resource = (String) rig.waldur.order(order).get("marketplace_resource_uuid");
+            assertEquals("normal", RealSlurm.associations().get("eva_gamma").qos);
+
+            // no poll runs in between (reconciliation is hourly): only the RESOURCE event the fake publishes can do it
+            rig.waldur.setResourceFlags(resource, true, false, false);
+            rig.waitFor(() -> "paused".equals(RealSlurm.associations().get("eva_gamma").qos), 60_000, "account paused in SLURM");
+            rig.waitFor(() -> Map.of("qos", "paused").equals(rig.waldur.resource(resource).get("backend_metadata")), 30_000,
+                    "the QoS reported to Waldur");
+            rig.waldur.setResourceFlags(resource, false, false, false);
+            rig.waitFor(() -> "normal".equals(RealSlurm.associations().get("eva_gamma").qos), 60_000, "account restored in SLURM");
+            FakeWaldur.EventQueue q = rig.waldur.eventQueues().stream().filter(e -> e.type().equals("resource")).findFirst().orElseThrow();
+            rig.waitFor(() -> rig.broker.depth(q.vhost(), q.name()).equals(new WaldurBroker.QueueDepth(0, 0)), 30_000,
+                    "both events acknowledged");
+            rig.waldur.assertNoViolations();
+        }
+    }
+
+    @Test
     void anAgentKilledAfterTheWorkBeforeTheAckGetsTheEventAgainAndChangesNothing() throws Exception {
         try (EventRig rig = new EventRig()) {
             rig.startAgent();

@@ -60,6 +60,7 @@ final class EventRig implements AutoCloseable {
                   cluster_name: "sandbox"
                   enable_user_homedir_account_creation: false
                   qos_default: "normal"
+                  qos_paused: "paused"
             """;
         String keys = """
                     stomp_enabled: true
