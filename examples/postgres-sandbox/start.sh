@@ -6,6 +6,9 @@
 # Prints the variable the suites read:
 #   export AUDITOR_TEST_PG_URL=postgresql://auditor_test:auditor_test@127.0.0.1:5433/auditor_test
 set -euo pipefail
+# Only the export line may reach stdout (callers eval it): everything the tools print goes to stderr. CI once
+# failed because pg_ctlcluster printed "Removed stale pid file" on stdout and the caller ran it as a command.
+exec 3>&1 1>&2
 
 PORT=${PG_SANDBOX_PORT:-5433}
 CLUSTER=sandbox
@@ -41,7 +44,8 @@ STATUS=$(pg_lsclusters -h | awk -v c=$CLUSTER '$2 == c { print $4 }')
 if [[ $STATUS != online ]]; then
   log "starting cluster $VERSION/$CLUSTER"
   # pg_ctlcluster forks the server itself; without systemd it needs --skip-systemctl-redirect
-  pg_ctlcluster --skip-systemctl-redirect "$VERSION" "$CLUSTER" start
+  # (3>&-: the server must not hold the caller's stdout open, or $(start.sh) would never return)
+  pg_ctlcluster --skip-systemctl-redirect "$VERSION" "$CLUSTER" start 3>&-
 fi
 PORT=$(pg_lsclusters -h | awk -v c=$CLUSTER '$2 == c { print $3 }')
 
@@ -61,4 +65,4 @@ if [[ $(psql_admin -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB'") != 1 
   psql_admin -c "CREATE DATABASE $DB OWNER $ROLE"
 fi
 log "cluster $VERSION/$CLUSTER online on 127.0.0.1:$PORT"
-echo "export AUDITOR_TEST_PG_URL=postgresql://$ROLE:$PASSWORD@127.0.0.1:$PORT/$DB"
+echo "export AUDITOR_TEST_PG_URL=postgresql://$ROLE:$PASSWORD@127.0.0.1:$PORT/$DB" >&3
