@@ -22,6 +22,7 @@ import org.waldur.agent.waldur.WaldurJson;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -55,6 +56,7 @@ public final class MembershipSteps {
         LOG.info("{} resource(s) with a SLURM account to sync ({} without backend_id ignored){}", out.size(),
                 all.size() - out.size(), scope.whole() ? "" : "; named by events: " + scope);
         exchange.setProperty("teams", new ConcurrentHashMap<String, List<TeamMember>>());
+        exchange.setProperty("teamFailures", new ConcurrentHashMap<String, Exception>());
         exchange.setProperty("tally", new Tally());
         exchange.setProperty("associationChunks", Collections.synchronizedList(new ArrayList<String>()));
         return out;
@@ -117,13 +119,48 @@ public final class MembershipSteps {
         return !r.restrictMemberAccess() && !teams.containsKey(projectKey(r)) && (planner == null || planner.accountExists(r));
     }
 
+    /**
+     * One resource per project whose team the plans will need: their reads run at once on the Waldur pool before
+     * the plans, which then find every team already read (issue 12: a cycle's wall time was its team reads, one
+     * after the other).
+     */
+    public List<Resource> teamReads(@ExchangeProperty("resources") List<Resource> resources,
+                                    @ExchangeProperty("teams") Map<String, List<TeamMember>> teams,
+                                    @ExchangeProperty("planner") MembershipPlanner planner) {
+        Map<String, Resource> firstOfProject = new LinkedHashMap<>();
+        for (Resource r : resources) {
+            try {
+                if (needsTeam(r, teams, planner)) {
+                    firstOfProject.putIfAbsent(projectKey(r), r);
+                }
+            } catch (RuntimeException unsafeName) { // (an unsafe backend_id) fails its own resource when planned
+                LOG.debug("{}: no team read: {}", r.name(), unsafeName.getMessage());
+            }
+        }
+        return List.copyOf(firstOfProject.values());
+    }
+
+    /**
+     * A team read that failed on the pool: kept for the project, so that each of its resources fails with this
+     * message when it is planned (and is left or erred as any failure of its own would be), without a second read.
+     */
+    public void teamFailed(Exchange exchange) {
+        Resource r = exchange.getProperty("resource", Resource.class);
+        exchange.getProperty("teamFailures", Map.class).put(projectKey(r), exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
+    }
+
     public void keepTeam(@Body String json, @ExchangeProperty("resource") Resource r,
                          @ExchangeProperty("teams") Map<String, List<TeamMember>> teams) {
         teams.put(projectKey(r), WaldurJson.readList(json, TeamMember.class));
     }
 
-    public void plan(Exchange exchange) {
+    public void plan(Exchange exchange) throws Exception {
         Resource r = exchange.getProperty("resource", Resource.class);
+        Exception teamFailure = r.restrictMemberAccess() ? null
+                : (Exception) exchange.getProperty("teamFailures", Map.of(), Map.class).get(projectKey(r));
+        if (teamFailure != null) {
+            throw teamFailure;
+        }
         MembershipPlanner planner = exchange.getProperty("planner", MembershipPlanner.class);
         @SuppressWarnings("unchecked")
         Map<String, List<TeamMember>> teams = exchange.getProperty("teams", Map.class);
@@ -168,12 +205,22 @@ public final class MembershipSteps {
         return body;
     }
 
-    /** Users who need a home directory now (empty when the offering does not manage home directories). */
-    public List<String> homes(@ExchangeProperty("work") MembershipWork w, @ExchangeProperty("offering") OfferingConfig o) {
-        if (!o.slurm().homedirCreation() || w.resource.restrictMemberAccess()) {
+    /**
+     * Users who need a home directory after this cycle's writes, each once, whichever resources they joined (empty
+     * when the offering does not manage home directories). Made one after the other before the resources' endings
+     * run at once: two endings must not both make one user's home.
+     */
+    public List<String> homes(@ExchangeProperty("batch") MembershipBatch batch, @ExchangeProperty("offering") OfferingConfig o) {
+        if (!o.slurm().homedirCreation()) {
             return List.of();
         }
-        return homes.needed(o, w.added, w.existing);
+        Set<String> out = new java.util.LinkedHashSet<>();
+        for (MembershipWork w : batch.works()) {
+            if (!w.isLeft() && !w.resource.restrictMemberAccess()) {
+                out.addAll(homes.needed(o, w.added, w.existing));
+            }
+        }
+        return List.copyOf(out);
     }
 
     public SlurmCommand homeCommand(@ExchangeProperty("user") String user, @ExchangeProperty("offering") OfferingConfig o) {
