@@ -209,7 +209,10 @@ public final class App implements Callable<Integer> {
             return 2;
         }
 
-        Main main = new Main(App.class);
+        // AgentBeans named, not found by a package scan: the scan loaded every class of the agent to look at it,
+        // the AUDITOR programs' too (issue 12, time to the first request)
+        Main main = new Main();
+        main.configure().addConfiguration(AgentBeans.class);
         main.addOverrideProperty("camel.main.routes-include-pattern", "file:" + routeDir.toAbsolutePath() + "/*.yaml");
         main.addOverrideProperty("agent.dry-run", Boolean.toString(dryRun));
         main.addOverrideProperty("agent.repeat-count", once ? "1" : "0");
