@@ -230,8 +230,9 @@ public final class EventHub extends ServiceSupport {
         List<String> bodies = group.stream().filter(i -> i.delivery() != null).map(i -> i.delivery().body).toList();
         long events = group.stream().filter(i -> i.delivery() != null).count();
         EventScope scope = group.stream().map(Item::scope).reduce(EventScope::merge).orElse(EventScope.WHOLE);
-        LOG.info("offering {}: {} pass for {} event(s){}: {}", first.offering().name(), first.work().name().toLowerCase(),
-                events, events < group.size() ? " + " + group.get(group.size() - 1).why() : "", scope);
+        LOG.info("offering {}: {} pass for {} event(s){}{}", first.offering().name(), first.work().name().toLowerCase(),
+                events, events < group.size() ? " + " + group.get(group.size() - 1).why() : "",
+                first.work() == EventDecision.Work.PERIODIC_LIMITS ? "" : ": " + scope);
         Exchange result = template.send(route, ex -> {
             ex.setProperty("offering", first.offering());
             ex.setProperty("periodicMessages", bodies); // the messages themselves, for a periodic-limits pass
