@@ -165,7 +165,7 @@ public final class PeriodicLimitsPlan {
             Map<String, String> current = TresString.parse(current(a, m.limitType()));
             Map<String, Long> changed = new java.util.TreeMap<>();
             m.limits().forEach((tres, minutes) -> {
-                if (!sameNumber(current.get(tres), minutes)) {
+                if (!sameAmount(tres, current.get(tres), minutes)) {
                     changed.put(tres, minutes);
                 }
             });
@@ -177,6 +177,11 @@ public final class PeriodicLimitsPlan {
 
     private static String current(AssociationSnapshot.Account a, String limitType) {
         return "MaxTRESMins".equals(limitType) ? a.maxTresMins : a.grpTresMins;
+    }
+
+    /** SLURM prints mem in its own units ({@code mem=600G} is 614400 MB-minutes): compared as amounts. */
+    private static boolean sameAmount(String tres, String slurm, long wanted) {
+        return slurm != null && Math.round(TresString.amount(tres, slurm)) == wanted;
     }
 
     private static boolean sameNumber(String slurm, long wanted) {
@@ -232,7 +237,7 @@ public final class PeriodicLimitsPlan {
                 } else {
                     Map<String, String> now = TresString.parse(current(a, field));
                     TresString.parse(value).forEach((tres, v) -> {
-                        if (!v.equals(now.get(tres))) {
+                        if (!sameAmount(tres, now.get(tres), Long.parseLong(v))) {
                             missing.add(field + " " + tres + "=" + v + " (SLURM shows " + now.getOrDefault(tres, "none") + ")");
                         }
                     });

@@ -21,7 +21,7 @@ class PeriodicLimitsPlanTest {
 
     /** Cluster|Account|ParentName|User|GrpTRESMins|QOS|MaxTRESMins|Fairshare, as sacctmgr prints it. */
     private static final String BEFORE = """
-            sandbox|hpc_a|hpc_proj||cpu=100,mem=30|normal||1
+            sandbox|hpc_a|hpc_proj||cpu=100,mem=600G|normal||1
             sandbox|hpc_a||alice||normal||parent
             sandbox|hpc_b|hpc_proj|||normal|cpu=50|20
             """;
@@ -40,9 +40,10 @@ class PeriodicLimitsPlanTest {
     @Test
     void writesOnlyWhatDiffersInOneLoadAndResetsInOneCommand() {
         PeriodicLimitsPlan plan = PeriodicLimitsPlan.of(List.of(
-                // fairshare 1 → 500; billing is new; cpu 100.4 rounds to the 100 SLURM has: not written
+                // fairshare 1 → 500; billing is new; cpu 100.4 rounds to the 100 SLURM has, and mem 614400 is the
+                // 600G SLURM prints (600 × 1024 MB): neither written
                 message(uuid('a'), "hpc_a", "{\"fairshare\": 500, \"limit_type\": \"GrpTRESMins\", "
-                        + "\"grp_tres_mins\": {\"billing\": 60000, \"cpu\": 100.4}, \"reset_raw_usage\": true, "
+                        + "\"grp_tres_mins\": {\"billing\": 60000, \"cpu\": 100.4, \"mem\": 614400}, \"reset_raw_usage\": true, "
                         + "\"qos_threshold\": {\"billing\": 1}, \"grace_limit\": {\"billing\": 2}}"),
                 // two messages for hpc_b: the later one wins, and SLURM already holds it
                 message(uuid('b'), "hpc_b", "{\"fairshare\": 10}"),
@@ -65,7 +66,7 @@ class PeriodicLimitsPlanTest {
         assertEquals(List.of("hpc_a"), plan.resets().stream().map(i -> i.account).toList());
 
         // SLURM shows the fairshare but not the billing minutes: hpc_a's verdict is a failure saying which
-        plan.verify(AssociationSnapshot.parse("sandbox|hpc_a|hpc_proj||cpu=100,mem=30|normal||500\n", ""));
+        plan.verify(AssociationSnapshot.parse("sandbox|hpc_a|hpc_proj||cpu=100,mem=600G|normal||500\n", ""));
         PeriodicLimitsPlan.Item a = plan.items().get(0);
         assertTrue(a.error().contains("GrpTRESMins billing=60000 (SLURM shows none)"), a.error());
 
