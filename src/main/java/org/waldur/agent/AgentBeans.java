@@ -204,6 +204,12 @@ public class AgentBeans implements CamelConfiguration {
         return new EventSetup("waldur-camel-agent " + App.version());
     }
 
+    /** Periodic limits (routes/periodic-limits.camel.yaml): plan, SLURM writes, reports to Waldur. */
+    @BindToRegistry("periodicLimitSteps")
+    public org.waldur.agent.periodic.PeriodicLimitSteps periodicLimitSteps() {
+        return new org.waldur.agent.periodic.PeriodicLimitSteps();
+    }
+
     /** event_process: the STOMP streams and the worker that turns their events into passes of the polling code. */
     @BindToRegistry("eventHub")
     public EventHub eventHub(@PropertyInject(value = "agent.event-process.window-ms", defaultValue = "100") long windowMs,

@@ -233,6 +233,11 @@ public final class App implements Callable<Integer> {
             main.addOverrideProperty("agent." + m.routeName() + ".period-ms",
                     Long.toString(Math.max(1000L, Math.round(config.periodMinutes().get(m) * 60_000))));
         }
+        // Periodic limits exist only as events: offerings no event_process serves still listen for them (routes/
+        // periodic-limits.camel.yaml picks the offerings) in a long-running process of a mode that manages accounts.
+        boolean accounts = selected.contains(Mode.ORDER_PROCESS) || selected.contains(Mode.MEMBERSHIP_SYNC)
+                || selected.contains(Mode.EVENT_PROCESS);
+        main.addOverrideProperty("agent.periodic-limits-listen.enabled", Boolean.toString(accounts && !once && !homedirsOnly));
         // What nobody can read is not made: JMX MBeans only with --jmx, Camel's route metrics only when the management
         // port serves them (measured with examples/bench/agent-cycles.sh: ~1.3 s CPU and ~20 MB less per start)
         main.addOverrideProperty("camel.main.jmx-enabled", Boolean.toString(jmx));

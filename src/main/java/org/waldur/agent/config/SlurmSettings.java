@@ -33,7 +33,23 @@ public record SlurmSettings(
         boolean softDelete,
         boolean legacyNaming,
         int allocationNameMaxLen,
-        UsageBasis usageBasis) {
+        UsageBasis usageBasis,
+        PeriodicLimitsSettings periodicLimits) {
+
+    /** Settings without periodic limits (0.2.x environment configuration, tests). */
+    public SlurmSettings(String defaultAccount, String defaultAccountPolicy, String rootAccount, String customerPrefix,
+                         String projectPrefix, String allocationPrefix, String parentAccount, String clusterName,
+                         String slurmBinPath, List<String> commandPrefix, String defaultPartition,
+                         boolean enforceOfferingPartitions, String qosDefault, String qosDownscaled, String qosPaused,
+                         boolean homedirCreation, String homedirUmask, String homedirBasePath,
+                         boolean checkBackendIdUniqueness, int backendIdMaxRetries, boolean softDelete,
+                         boolean legacyNaming, int allocationNameMaxLen, UsageBasis usageBasis) {
+        this(defaultAccount, defaultAccountPolicy, rootAccount, customerPrefix, projectPrefix, allocationPrefix,
+                parentAccount, clusterName, slurmBinPath, commandPrefix, defaultPartition, enforceOfferingPartitions,
+                qosDefault, qosDownscaled, qosPaused, homedirCreation, homedirUmask, homedirBasePath,
+                checkBackendIdUniqueness, backendIdMaxRetries, softDelete, legacyNaming, allocationNameMaxLen, usageBasis,
+                PeriodicLimitsSettings.OFF);
+    }
 
     /**
      * {@code DefaultAccount=} for a user association with {@code allocation}: the configured default account

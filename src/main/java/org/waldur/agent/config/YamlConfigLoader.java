@@ -224,7 +224,7 @@ public final class YamlConfigLoader {
             throw s.error("default_homedir_umask", "must be an octal umask such as 0077, not '" + umask + "'");
         }
         for (String ignored : List.of("execution_mode", "rest_api", "qos_enforcement_enabled", "enforce_offering_qos",
-                "qos_management", "homedir_quota", "project_directory", "periodic_limits", "ldap",
+                "qos_management", "homedir_quota", "project_directory", "ldap",
                 "check_all_offerings", "team_fetch_attempts")) {
             if (s.has(ignored)) {
                 warnings.add(s.key(ignored) + ": not supported by this agent, ignored");
@@ -254,7 +254,8 @@ public final class YamlConfigLoader {
                 s.bool("soft_delete", false),
                 false,
                 0,
-                basis.equals("allocated") ? SlurmSettings.UsageBasis.ALLOCATED : SlurmSettings.UsageBasis.REQUESTED);
+                basis.equals("allocated") ? SlurmSettings.UsageBasis.ALLOCATED : SlurmSettings.UsageBasis.REQUESTED,
+                PeriodicLimitsSettings.parse(s.child("periodic_limits")));
         SettingsCheck.names(settings, s);
         s.unknownKeys(warnings);
         return settings;

@@ -16,7 +16,7 @@ import java.util.Set;
  * Camel, no I/O, so every rule is unit-tested.
  */
 public record EventDecision(Work work, String offeringUuid, String subject, String ignoredBecause, EventScope scope) {
-    public enum Work { ORDERS, MEMBERSHIP, NONE }
+    public enum Work { ORDERS, MEMBERSHIP, PERIODIC_LIMITS, NONE }
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     /** Order states the agent acts on; done, erred, canceled, rejected and pending-consumer need nothing. */
@@ -94,7 +94,10 @@ public record EventDecision(Work work, String offeringUuid, String subject, Stri
                 yield membership(offering, "offering user " + m.path("offering_user_uuid").asText(m.path("username").asText("?")),
                         ids.isEmpty() ? EventScope.WHOLE : EventScope.backendIds(ids));
             }
-            case RESOURCE_PERIODIC_LIMITS -> ignore(offering, "periodic limits", "periodic limits are not supported");
+            // The message itself is the work (Waldur has no REST read of the settings): the pass parses and checks
+            // it (periodic/PeriodicLimitsMessage) and reports a bad one to Waldur as a failed command.
+            case RESOURCE_PERIODIC_LIMITS -> new EventDecision(Work.PERIODIC_LIMITS, offering,
+                    "periodic limits of " + m.path("backend_id").asText(m.path("resource_uuid").asText("?")), null, EventScope.WHOLE);
         };
     }
 

@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Where events become work. Each offering's STOMP streams feed one queue; a single worker takes the first item,
  * waits the collection window so a burst arrives together, and runs ONE pass of the polling code per offering
- * and kind of work (direct:event-orders, direct:event-membership) narrowed to the objects the window's events
+ * and kind of work (direct:event-orders, direct:event-membership, direct:event-periodic-limits) narrowed to the objects the window's events
  * name (the union of their {@link EventScope}s; a catch-up or reconciliation in the window makes it the whole
  * offering) — at most the SLURM cost of a poll cycle, however many events. The messages of a pass are
  * acknowledged only after it succeeded; a failed pass is retried with backoff, its messages still unacknowledged
@@ -65,6 +65,10 @@ public final class EventHub extends ServiceSupport {
 
     public boolean listening(Exchange e) {
         return streams.containsKey(e.getProperty("offering", OfferingConfig.class).uuid());
+    }
+
+    public boolean notListening(Exchange e) {
+        return !listening(e);
     }
 
     /** Connected streams over all offerings (the health check and the gauge read it). */
@@ -135,6 +139,9 @@ public final class EventHub extends ServiceSupport {
         public void connected(StompEventStream stream) {
             // What Waldur published while nobody listened is in the queue, but what it published before the
             // queue existed, or what expired, is not: one pass catches up with Waldur's state.
+            if (type == EventType.RESOURCE_PERIODIC_LIMITS) {
+                return; // nothing to catch up with: Waldur keeps the computed settings only in its messages
+            }
             long now = System.nanoTime();
             EventDecision.Work w = type == EventType.ORDER ? EventDecision.Work.ORDERS : EventDecision.Work.MEMBERSHIP;
             queue.add(new Item(offering, w, EventScope.WHOLE, null, null, now, "catch-up after connecting (" + type.wire + ")"));
@@ -215,13 +222,20 @@ public final class EventHub extends ServiceSupport {
     private void runPass(List<Item> group) {
         Item first = group.get(0);
         String key = first.offering().uuid() + "/" + first.work();
-        String route = first.work() == EventDecision.Work.ORDERS ? "direct:event-orders" : "direct:event-membership";
+        String route = switch (first.work()) {
+            case ORDERS -> "direct:event-orders";
+            case PERIODIC_LIMITS -> "direct:event-periodic-limits";
+            default -> "direct:event-membership";
+        };
+        List<String> bodies = group.stream().filter(i -> i.delivery() != null).map(i -> i.delivery().body).toList();
         long events = group.stream().filter(i -> i.delivery() != null).count();
         EventScope scope = group.stream().map(Item::scope).reduce(EventScope::merge).orElse(EventScope.WHOLE);
-        LOG.info("offering {}: {} pass for {} event(s){}: {}", first.offering().name(), first.work().name().toLowerCase(),
-                events, events < group.size() ? " + " + group.get(group.size() - 1).why() : "", scope);
+        LOG.info("offering {}: {} pass for {} event(s){}{}", first.offering().name(), first.work().name().toLowerCase(),
+                events, events < group.size() ? " + " + group.get(group.size() - 1).why() : "",
+                first.work() == EventDecision.Work.PERIODIC_LIMITS ? "" : ": " + scope);
         Exchange result = template.send(route, ex -> {
             ex.setProperty("offering", first.offering());
+            ex.setProperty("periodicMessages", bodies); // the messages themselves, for a periodic-limits pass
             if (!scope.whole()) { // absent: the poll cycle's pass, as polling runs it
                 ex.setProperty("eventScope", scope);
             }

@@ -70,8 +70,16 @@ public final class EventSetup {
         return new Registrations();
     }
 
+    /**
+     * The offering's types; with property {@code eventTypesOnly} (routes/periodic-limits.camel.yaml, when no
+     * event_process serves the offering) that one type alone.
+     */
     public List<EventType> types(Exchange e) {
-        return EventType.forOffering(offering(e), false);
+        String only = e.getProperty("eventTypesOnly", String.class);
+        if (only != null) {
+            return List.of(EventType.valueOf(only));
+        }
+        return EventType.forOffering(offering(e), offering(e).slurm().periodicLimits().enabled());
     }
 
     public Map<String, Object> subscriptionRequest(Exchange e) {

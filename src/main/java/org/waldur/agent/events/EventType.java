@@ -13,7 +13,7 @@ public enum EventType {
     USER_ROLE("user_role"),
     RESOURCE("resource"),
     OFFERING_USER("offering_user"),
-    /** Only for offerings with periodic limits, which this agent does not implement: never subscribed today. */
+    /** Offerings with {@code backend_settings.periodic_limits.enabled}: Waldur's policy, applied as it arrives. */
     RESOURCE_PERIODIC_LIMITS("resource_periodic_limits");
 
     public final String wire;
@@ -25,7 +25,8 @@ public enum EventType {
     /**
      * One subscription per type the offering's event mode serves: orders when it has an order backend; team,
      * resource and offering-user changes when membership follows events (not with
-     * {@code stomp_membership_sync_enabled: false}, which keeps membership on polling).
+     * {@code stomp_membership_sync_enabled: false}, which keeps membership on polling); periodic limits when the
+     * offering enables them (as the reference's {@code _determine_observable_object_types}).
      */
     public static List<EventType> forOffering(OfferingConfig o, boolean periodicLimits) {
         List<EventType> types = new ArrayList<>();

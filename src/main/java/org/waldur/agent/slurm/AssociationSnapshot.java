@@ -10,7 +10,7 @@ import java.util.Set;
 
 /**
  * SLURM's accounts and associations as read once per cycle (instead of a {@code show account} per item).
- * Parsed from {@code sacctmgr -P -n show assoc format=Cluster,Account,ParentName,User,GrpTRESMins,QOS} — account rows
+ * Parsed from {@code sacctmgr -P -n show assoc format=Cluster,Account,ParentName,User,GrpTRESMins,QOS,MaxTRESMins,Fairshare} — account rows
  * have an empty User and carry the parent; user rows carry the user — and from
  * {@code list account format=Account,Organization}. The cycle records what it plans to create or remove here,
  * so two orders in one cycle see each other's accounts.
@@ -26,6 +26,9 @@ public final class AssociationSnapshot {
         public String organization = "";
         public String grpTresMins = "";
         public String qos = "";
+        /** The account association's MaxTRESMins and Fairshare as SLURM prints them (empty: none, or not read). */
+        public String maxTresMins = "";
+        public String fairshare = "";
         public final Map<String, String> userQos = new LinkedHashMap<>();
         /** A user's MaxTRESMins as SLURM prints it ({@code cpu=100,mem=30M}); absent when none. */
         public final Map<String, String> userMaxTresMins = new LinkedHashMap<>();
@@ -53,6 +56,8 @@ public final class AssociationSnapshot {
                 a.parent = f[2];
                 a.grpTresMins = f.length > 4 ? f[4] : "";
                 a.qos = f.length > 5 ? f[5] : "";
+                a.maxTresMins = f.length > 6 ? f[6] : "";
+                a.fairshare = f.length > 7 ? f[7] : "";
             } else {
                 a.userQos.put(user.toLowerCase(), f.length > 5 ? f[5] : "");
                 if (f.length > 6 && !f[6].isEmpty()) {

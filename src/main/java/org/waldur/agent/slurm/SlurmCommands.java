@@ -24,6 +24,8 @@ public final class SlurmCommands {
     public static final int MAX_ACCOUNT_LIST_CHARS = 100_000;
     private static final DateTimeFormatter UTC_SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss")
             .withZone(ZoneOffset.UTC);
+    /** The association columns {@link AssociationSnapshot#parse} reads, in its order. */
+    private static final String ASSOCIATION_FORMAT = "format=Cluster,Account,ParentName,User,GrpTRESMins,QOS,MaxTRESMins,Fairshare";
     private final SlurmSettings settings;
 
     public SlurmCommands(SlurmSettings settings) {
@@ -43,13 +45,13 @@ public final class SlurmCommands {
 
     /** All associations of the cluster: the cycle's one snapshot. */
     public SlurmCommand associations() {
-        return sacctmgr(false, List.of("show", "association", "format=Cluster,Account,ParentName,User,GrpTRESMins,QOS,MaxTRESMins"), true);
+        return sacctmgr(false, List.of("show", "association", ASSOCIATION_FORMAT), true);
     }
 
     /** Associations of some accounts only (comma list; one process however many). */
     public SlurmCommand associations(Collection<String> accounts) {
         return sacctmgr(false, List.of("show", "association", "where", "account=" + accounts(accounts),
-                "format=Cluster,Account,ParentName,User,GrpTRESMins,QOS,MaxTRESMins"), true);
+                ASSOCIATION_FORMAT), true);
     }
 
     /** Account → organization, for accounts that 0.2.x agents linked to their project only by organization. */
@@ -151,6 +153,14 @@ public final class SlurmCommands {
             args.add("GrpTRESMins=" + TresString.format(grpTresMins));
         }
         return sacctmgr(true, args, true);
+    }
+
+    /**
+     * RawUsage of the accounts back to 0 in one process (examples/slurm-sandbox/FINDINGS.md §24: rc 0, {@code sshare}
+     * then shows 0 for the accounts, their users and their parents' share of it; rc 1 when an account is missing).
+     */
+    public SlurmCommand resetRawUsage(Collection<String> accounts) {
+        return modifyAccounts(accounts(accounts), "RawUsage=0");
     }
 
     public SlurmCommand setLimits(String account, Map<String, Long> grpTresMins) {

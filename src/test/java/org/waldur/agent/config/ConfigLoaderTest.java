@@ -97,6 +97,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void periodicLimitsAreOffUnlessEnabledAndOnlyGrpOrMaxTresMins() throws Exception {
+        assertEquals(PeriodicLimitsSettings.OFF, YamlConfigLoader.load(write(GOOD), Map.of()).offerings().get(0).slurm().periodicLimits());
+        String on = GOOD.replace("      allocation_prefix: \"hpc_\"\n", "      allocation_prefix: \"hpc_\"\n"
+                + "      periodic_limits: {enabled: true, limit_type: MaxTRESMins, emulator_base_url: \"http://x\"}\n");
+        AgentConfig c = YamlConfigLoader.load(write(on), Map.of());
+        assertEquals(new PeriodicLimitsSettings(true, "MaxTRESMins"), c.offerings().get(0).slurm().periodicLimits());
+        assertTrue(c.warnings().stream().noneMatch(w -> w.contains("periodic_limits")), c.warnings()::toString);
+        assertTrue(error(on.replace("MaxTRESMins", "GrpTRES")).contains("periodic_limits.limit_type: must be GrpTRESMins or MaxTRESMins"));
+        assertTrue(error(on.replace("enabled: true", "enabled: true, emulator_mode: true")).contains("periodic_limits.emulator_mode: is not supported"));
+    }
+
+    @Test
     void tokenNeverPrintsItself() throws Exception {
         OfferingConfig o = YamlConfigLoader.load(write(GOOD), Map.of()).offerings().get(0);
         assertFalse(o.toString().contains("0123456789abcdef"));

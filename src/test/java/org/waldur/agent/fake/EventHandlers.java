@@ -12,8 +12,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Waldur's event side: register_event_subscription, create_queue, and the publication of ORDER, USER_ROLE and
- * RESOURCE messages to the real RabbitMQ ({@link WaldurBroker}) when the marketplace changes, in Waldur's
+ * Waldur's event side: register_event_subscription, create_queue, and the publication of ORDER, USER_ROLE,
+ * RESOURCE and RESOURCE_PERIODIC_LIMITS messages (with report-command-result, where the agent answers the last) to the real RabbitMQ ({@link WaldurBroker}) when the marketplace changes, in Waldur's
  * message format (see ../shared/reference/waldur-events.md). Without a broker attached the endpoints still
  * answer and nothing is published. Publication is asynchronous and in order, outside the state lock.
  */
@@ -66,9 +66,67 @@ final class EventHandlers implements MarketplaceState.EventSink {
         }
     }
 
+    /** SLURM periodic usage policies: uuid → offering uuid. */
+    private final Map<String, String> policies = new LinkedHashMap<>();
+    /** Every report-command-result accepted, with the policy: what Waldur's command history would show. */
+    private final List<Map<String, Object>> commandResults = new ArrayList<>();
+
     void register(Router r) {
         r.post("/api/marketplace-site-agent-identities/{uuid}/register_event_subscription/", this::registerSubscription);
         r.post("/api/event-subscriptions/{uuid}/create_queue/", this::createQueue);
+        r.post("/api/marketplace-slurm-periodic-usage-policies/{uuid}/report-command-result/", this::commandResult);
+    }
+
+    String addPolicy(String offeringUuid) {
+        String uuid = Model.newUuid();
+        policies.put(uuid, offeringUuid);
+        return uuid;
+    }
+
+    List<Map<String, Object>> commandResults() {
+        return commandResults.stream().map(m -> (Map<String, Object>) new LinkedHashMap<>(m)).toList();
+    }
+
+    /** 200 without a body (8.0.5); the policy must exist and the resource be one of its offering's. */
+    private ApiResponse commandResult(ApiRequest req) {
+        String policy = Model.normUuid(req.uuid(0));
+        String offering = policies.get(policy);
+        if (offering == null) {
+            throw ApiError.notFound("SlurmPeriodicUsagePolicy");
+        }
+        String resource = Model.normUuid(Json.text(req.obj(), "resource_uuid"));
+        Model.Resource r = resource == null ? null : s.resources.get(resource);
+        if (r == null || !r.offeringUuid.equals(offering)) {
+            throw ApiError.field("resource_uuid", "Resource not found.");
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("policy_uuid", policy);
+        m.put("resource_uuid", resource);
+        m.put("success", req.obj().path("success").asBoolean());
+        m.put("error_message", req.obj().path("error_message").asText(""));
+        m.put("mode", req.obj().path("mode").asText("production"));
+        List<String> commands = new ArrayList<>();
+        req.obj().path("commands_executed").forEach(c -> commands.add(c.asText()));
+        m.put("commands_executed", commands);
+        commandResults.add(m);
+        return ApiResponse.empty(200);
+    }
+
+    /**
+     * RESOURCE_PERIODIC_LIMITS as Waldur's policy publishes it (the reference's PeriodicLimitsMessage,
+     * waldur_site_agent/event_processing/structures.py): the resource, its backend_id, the policy, the action and
+     * the settings it computed.
+     */
+    void periodicLimits(String policyUuid, Model.Resource r, Map<String, Object> settings) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("resource_uuid", r.uuid);
+        m.put("backend_id", r.backendId);
+        m.put("offering_uuid", r.offeringUuid);
+        m.put("policy_uuid", policyUuid);
+        m.put("action", "apply_periodic_settings");
+        m.put("settings", settings);
+        m.put("timestamp", Model.ts(Instant.now()));
+        publish(r.offeringUuid, "resource_periodic_limits", m);
     }
 
     /** One subscription per (user, object type): 201 when new, 200 with the existing one (as Waldur). */

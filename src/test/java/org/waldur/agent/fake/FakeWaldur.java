@@ -158,6 +158,31 @@ public final class FakeWaldur implements AutoCloseable {
         events.publishRaw(new EventHandlers.Queue(null, q.offeringUuid(), q.type(), q.name(), q.vhost()), message);
     }
 
+    /** A SLURM periodic usage policy of the offering (Waldur computes its settings; here the test gives them). */
+    public String addPeriodicPolicy(String offeringUuid) {
+        synchronized (state) {
+            return events.addPolicy(offeringUuid);
+        }
+    }
+
+    /**
+     * What Waldur's policy does at a period boundary or a policy change: publishes RESOURCE_PERIODIC_LIMITS for the
+     * resource with the settings it computed ({@code fairshare}, {@code limit_type}, {@code grp_tres_mins},
+     * {@code reset_raw_usage}, …), in Waldur's message format.
+     */
+    public void publishPeriodicLimits(String policyUuid, String resourceUuid, Map<String, Object> settings) {
+        synchronized (state) {
+            events.periodicLimits(policyUuid, state.resources.get(Model.normUuid(resourceUuid)), settings);
+        }
+    }
+
+    /** The report-command-result calls accepted so far: policy_uuid, resource_uuid, success, error_message, …. */
+    public List<Map<String, Object>> periodicCommandResults() {
+        synchronized (state) {
+            return events.commandResults();
+        }
+    }
+
     /** Events that could not be published (the broker was down): Waldur loses them too. */
     public int lostEvents() {
         return events.lost();

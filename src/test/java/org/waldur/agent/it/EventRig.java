@@ -35,7 +35,19 @@ final class EventRig implements AutoCloseable {
     private Process agent;
     private Path log;
 
+    /** More backend_settings lines (indented as the others), and whether the offering has stomp_enabled. */
+    private final String extraSettings;
+    private final boolean stompEnabled;
+    /** The agent's -m argument. */
+    String modes = "event_process";
+
     EventRig() throws IOException {
+        this("", true);
+    }
+
+    EventRig(String extraSettings, boolean stompEnabled) throws IOException {
+        this.extraSettings = extraSettings;
+        this.stompEnabled = stompEnabled;
         broker = WaldurBroker.require();
         RealSlurm.require();
         RealSlurm.removeAccounts(PREFIXES);
@@ -61,14 +73,14 @@ final class EventRig implements AutoCloseable {
                   enable_user_homedir_account_creation: false
                   qos_default: "normal"
                   qos_paused: "paused"
-            """;
+            """ + extraSettings;
         String keys = """
-                    stomp_enabled: true
+                    stomp_enabled: %b
                     stomp_ws_host: "%s"
                     stomp_ws_port: %d
                     stomp_ws_path: "/ws"
                     websocket_use_tls: %b
-                """.formatted(stompHost, stompPort, tls);
+                """.formatted(stompEnabled, stompHost, stompPort, tls);
         Files.writeString(config, ConfigYaml.of(apiUrl, TOKEN, offering, settings, ConfigYaml.COMPONENTS, keys));
     }
 
@@ -98,7 +110,7 @@ final class EventRig implements AutoCloseable {
     /** Starts the agent without waiting for anything. */
     void launchAgent() throws IOException {
         log = Files.createTempFile(work, "agent", ".log");
-        agent = AgentProcess.builder(log, env, "-m", "event_process", "-c", config.toString()).start();
+        agent = AgentProcess.builder(log, env, "-m", modes, "-c", config.toString()).start();
     }
 
     /** SIGKILL: no shutdown hook, no DISCONNECT, no ACK of anything in flight. */

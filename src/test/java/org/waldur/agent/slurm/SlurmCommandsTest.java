@@ -48,7 +48,7 @@ class SlurmCommandsTest {
                 c.activeJobsByUser(List.of("hpc_a", "hpc_b")).argv());
         assertThrows(SlurmNames.UnsafeNameException.class, () -> c.setQos(List.of("hpc_a", "x y"), "paused"));
         assertEquals(List.of("/usr/bin/sacctmgr", "--parsable2", "--noheader", "--immediate", "show", "association", "where",
-                "account=hpc_a,hpc_b", "format=Cluster,Account,ParentName,User,GrpTRESMins,QOS,MaxTRESMins", "cluster=sandbox"),
+                "account=hpc_a,hpc_b", "format=Cluster,Account,ParentName,User,GrpTRESMins,QOS,MaxTRESMins,Fairshare", "cluster=sandbox"),
                 c.associations(List.of("hpc_a", "hpc_b")).argv());
         assertEquals(List.of("/usr/bin/sacctmgr", "--parsable2", "--noheader", "--immediate", "remove", "user", "where",
                 "name=zed", "and", "account=hpc_a", "cluster=sandbox"), c.removeUser("zed", "hpc_a").argv());

@@ -212,9 +212,10 @@ public final class FakeSlurm implements Processor {
                     }
                     s.append(cluster).append('|').append(name).append('|').append(acc.parent).append("||")
                             .append(String.join(",", acc.limits.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()))
-                            .append('|').append(acc.qos).append("|\n");
+                            .append('|').append(acc.qos).append('|').append(tresText(acc.maxTresMins)).append('|')
+                            .append(acc.fairshare).append('\n');
                     acc.users.forEach(u -> s.append(cluster).append('|').append(name).append("||").append(u).append("||").append(acc.qos)
-                            .append('|').append(acc.userLimits.getOrDefault(u, "")).append('\n'));
+                            .append('|').append(acc.userLimits.getOrDefault(u, "")).append("|parent\n"));
                 });
                 return ok(s.toString());
             case "list account":
@@ -284,8 +285,8 @@ public final class FakeSlurm implements Processor {
                 }
                 case "Account" -> {
                     String p = parent;
-                    if (opts.containsKey("GrpTRESMins")) {
-                        for (String pair : opts.get("GrpTRESMins").split(",")) {
+                    for (String field : List.of("GrpTRESMins", "MaxTRESMins")) {
+                        for (String pair : opts.getOrDefault(field, "").isEmpty() ? new String[0] : opts.get(field).split(",")) {
                             String type = pair.substring(0, pair.lastIndexOf('='));
                             if (!tres.contains(type)) {
                                 return new String[]{"1", head, "sacctmgr: error: slurmdb_format_tres_str: no TRES known by type " + type + "\n Problem with requests: Unspecified error\n"};
@@ -311,18 +312,12 @@ public final class FakeSlurm implements Processor {
                         acc.parent = p; // an existing account under another Parent line is re-parented (FINDINGS §1, §24)
                         acc.fairshare = opts.getOrDefault("Fairshare", acc.fairshare);
                         if (opts.containsKey("MaxTRESMins")) {
-                            for (String pair : opts.get("MaxTRESMins").split(",")) {
-                                int eq = pair.lastIndexOf('=');
-                                acc.maxTresMins.put(pair.substring(0, eq), pair.substring(eq + 1));
-                            }
+                            merge(acc.maxTresMins, opts.get("MaxTRESMins"));
                         }
                         acc.org = opts.getOrDefault("Organization", acc.org).toLowerCase();
                         acc.descr = opts.getOrDefault("Description", acc.descr).toLowerCase();
                         if (opts.containsKey("GrpTRESMins")) {
-                            for (String pair : opts.get("GrpTRESMins").split(",")) {
-                                int eq = pair.lastIndexOf('=');
-                                acc.limits.put(pair.substring(0, eq), pair.substring(eq + 1));
-                            }
+                            merge(acc.limits, opts.get("GrpTRESMins"));
                         }
                     });
                 }
@@ -364,6 +359,25 @@ public final class FakeSlurm implements Processor {
             return ok(head + String.join("", changed));
         }
         return ok(head + (added == 0 ? " Nothing new added.\n" : " Done adding cluster objects\n"));
+    }
+
+    /**
+     * A TRES list written to an existing association: the named TRES change, the others stay, {@code -1} clears one
+     * (measured with a bare load line, examples/slurm-sandbox/FINDINGS.md §25).
+     */
+    private static void merge(Map<String, String> into, String tresList) {
+        for (String pair : tresList.split(",")) {
+            int eq = pair.lastIndexOf('=');
+            if (pair.substring(eq + 1).equals("-1")) {
+                into.remove(pair.substring(0, eq));
+            } else {
+                into.put(pair.substring(0, eq), pair.substring(eq + 1));
+            }
+        }
+    }
+
+    private static String tresText(Map<String, String> tres) {
+        return String.join(",", tres.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
     }
 
     /** A load line's fields: ':' separates them except inside quotes (FINDINGS: quoted values may hold ':'). */
@@ -427,6 +441,8 @@ public final class FakeSlurm implements Processor {
             }
         } else if (setting.startsWith("qos=")) {
             acc.qos = setting.substring(4);
+        } else if (setting.equals("RawUsage=0")) {
+            acc.rawUsage = 0;
         }
         return true;
     }
