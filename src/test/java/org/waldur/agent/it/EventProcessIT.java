@@ -56,6 +56,28 @@ class EventProcessIT {
     }
 
     @Test
+    void aServiceAccountBecomesASlurmUserFromItsEventAndLeavesWhenClosed() throws Exception {
+        try (EventRig rig = new EventRig()) {
+            rig.startAgent();
+            String order = rig.order("delta");
+            rig.waitFor(() -> rig.done(order), 60_000, "order done");
+
+            // no poll runs in between (reconciliation is hourly): only the SERVICE_ACCOUNT events can do it
+            String account = rig.waldur.addServiceAccount(rig.project, "evsvc_ci");
+            rig.waitFor(() -> RealSlurm.associations().get("eva_delta").users.contains("evsvc_ci"), 60_000,
+                    "the service account is a SLURM user of the project's allocation");
+            rig.waldur.setAccountState(account, "Closed");
+            rig.waitFor(() -> !RealSlurm.associations().get("eva_delta").users.contains("evsvc_ci"), 60_000,
+                    "the closed service account removed");
+            FakeWaldur.EventQueue q = rig.waldur.eventQueues().stream().filter(e -> e.type().equals("service_account"))
+                    .findFirst().orElseThrow();
+            rig.waitFor(() -> rig.broker.depth(q.vhost(), q.name()).equals(new WaldurBroker.QueueDepth(0, 0)), 30_000,
+                    "both events acknowledged");
+            rig.waldur.assertNoViolations();
+        }
+    }
+
+    @Test
     void anAgentKilledAfterTheWorkBeforeTheAckGetsTheEventAgainAndChangesNothing() throws Exception {
         try (EventRig rig = new EventRig()) {
             rig.startAgent();
