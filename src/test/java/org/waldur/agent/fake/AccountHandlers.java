@@ -50,7 +50,7 @@ final class AccountHandlers {
         m.put("modified", Model.ts(a.modified));
         m.put("username", a.username);
         m.put("state", a.state);
-        m.put("email", a.email);
+        m.put("email", "account-" + a.uuid + "@example.org");
         m.put("description", a.description);
         m.put("error_message", "");
         m.put("project", p.uuid);

@@ -136,7 +136,7 @@ final class Model {
 
     /** A project service account ({@code kind} "service_account") or course account ("course_account"). */
     static final class ProjectAccount {
-        String uuid = newUuid(), kind, projectUuid, username, state = "OK", email = "", description = "";
+        String uuid = newUuid(), kind, projectUuid, username, state = "OK", description = "";
         String userUuid = newUuid();
         Instant created = Instant.now(), modified = created;
     }
