@@ -125,10 +125,10 @@ class EventProcessIT {
         try (EventRig rig = new EventRig()) {
             rig.behindTls(ca, stranger, ca); // the API's certificate is trusted, the broker's is not
             rig.launchAgent();
-            rig.waitFor(() -> rig.count("TLS certificate is not trusted") >= 4, 120_000, "each stream refusing the broker");
+            rig.waitFor(() -> rig.count("TLS certificate is not trusted") >= 6, 120_000, "each of the six streams refusing the broker");
             assertTrue(rig.output().contains("SSLHandshakeException: PKIX path"), "the JVM's own reason is kept");
             assertTrue(rig.output().contains("javax.net.ssl.trustStore"), "the setting to change is named");
-            assertEquals(4, rig.waldur.count("POST", ".*/register_event_subscription/"), "the API was verified and trusted");
+            assertEquals(6, rig.waldur.count("POST", ".*/register_event_subscription/"), "the API was verified and trusted (one subscription per type)");
             assertFalse(rig.output().contains("event stream connected"), "never connected to an untrusted broker");
         }
     }
