@@ -106,7 +106,7 @@ public record OfferingConfig(
         };
     }
 
-    /** Membership follows USER_ROLE/RESOURCE/OFFERING_USER events rather than polling. */
+    /** Membership follows USER_ROLE/RESOURCE/OFFERING_USER (and SERVICE_ACCOUNT/COURSE_ACCOUNT) events rather than polling. */
     public boolean membershipByEvents() {
         return stompEnabled && has(membershipSyncBackend) && events.membership();
     }
