@@ -64,6 +64,19 @@ public final class OrderAnswers {
     }
 
     /** Whether any order will need a new allocation name (then Waldur's backend_ids are read once). */
+    /**
+     * A Create or Restore associates its project's OK service and course accounts (membership/ProjectAccounts.java)
+     * when the offering syncs them: the cycle then reads the two lists once, into {@code projectAccounts}.
+     */
+    public boolean needsAccounts(@ExchangeProperty("orders") List<Order> orders, @ExchangeProperty("offering") OfferingConfig o,
+                                 org.apache.camel.Exchange exchange) {
+        boolean needed = o.serviceAccounts() && orders.stream().anyMatch(Order::needsTeam);
+        if (needed) {
+            exchange.setProperty("projectAccounts", new org.waldur.agent.membership.ProjectAccounts());
+        }
+        return needed;
+    }
+
     public boolean needsNames(@ExchangeProperty("orders") List<Order> orders, @ExchangeProperty("offering") OfferingConfig o) {
         // policy common: a Terminate needs the offering's other allocations (OrderPlanner.leavingDefaultAccount)
         boolean common = "common".equals(o.slurm().defaultAccountPolicy());
