@@ -82,6 +82,24 @@ class MembershipAccountsIT extends ItSupport {
         waldur.assertNoViolations();
     }
 
+    @Test
+    void aCreateOrderAssociatesTheProjectsAccountsAtOnce() throws Exception {
+        Path config = config(countingBin(null).toString(), "");
+        String project = waldur.addProject(waldur.addCustomer("University", "uni"), "Climate", "climate");
+        waldur.addServiceAccount(project, "itsvc_ci");
+        waldur.addCourseAccount(project, "itstud_1");
+        String resource = waldur.addResource(offering, project, "New", "sanew", "Creating", null, Map.of("gres/gpu", 2));
+        String order = waldur.addOrder(offering, resource, "Create", "pending-provider", Map.of("gres/gpu", 2));
+
+        AgentProcess.Run run = AgentProcess.run(Map.of(), "--once", "-m", "order_process", "-c", config.toString());
+        System.out.println(run.output());
+        assertEquals(0, run.rc());
+
+        assertEquals("done", waldur.order(order).get("state"));
+        assertEquals(Set.of("itstud_1", "itsvc_ci"), users("ita_sanew"), "associated by the Create, no membership pass ran");
+        waldur.assertNoViolations();
+    }
+
     private static String verb(String call) {
         for (String w : List.of("show", "load", "remove", "add", "modify")) {
             if (call.startsWith("sacctmgr") && List.of(call.split(" ")).contains(w)) {
