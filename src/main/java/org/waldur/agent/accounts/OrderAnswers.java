@@ -1,11 +1,13 @@
 package org.waldur.agent.accounts;
 
 import org.apache.camel.Body;
+import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.waldur.agent.config.OfferingConfig;
 import org.waldur.agent.config.Uuids;
+import org.waldur.agent.membership.ProjectAccounts;
 import org.waldur.agent.waldur.Order;
 import org.waldur.agent.waldur.Resource;
 import org.waldur.agent.waldur.TeamMember;
@@ -69,10 +71,10 @@ public final class OrderAnswers {
      * when the offering syncs them: the cycle then reads the two lists once, into {@code projectAccounts}.
      */
     public boolean needsAccounts(@ExchangeProperty("orders") List<Order> orders, @ExchangeProperty("offering") OfferingConfig o,
-                                 org.apache.camel.Exchange exchange) {
+                                 Exchange exchange) {
         boolean needed = o.serviceAccounts() && orders.stream().anyMatch(Order::needsTeam);
         if (needed) {
-            exchange.setProperty("projectAccounts", new org.waldur.agent.membership.ProjectAccounts());
+            exchange.setProperty("projectAccounts", new ProjectAccounts());
         }
         return needed;
     }
