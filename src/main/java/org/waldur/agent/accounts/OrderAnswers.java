@@ -1,11 +1,13 @@
 package org.waldur.agent.accounts;
 
 import org.apache.camel.Body;
+import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.waldur.agent.config.OfferingConfig;
 import org.waldur.agent.config.Uuids;
+import org.waldur.agent.membership.ProjectAccounts;
 import org.waldur.agent.waldur.Order;
 import org.waldur.agent.waldur.Resource;
 import org.waldur.agent.waldur.TeamMember;
@@ -64,6 +66,19 @@ public final class OrderAnswers {
     }
 
     /** Whether any order will need a new allocation name (then Waldur's backend_ids are read once). */
+    /**
+     * A Create or Restore associates its project's OK service and course accounts (membership/ProjectAccounts.java)
+     * when the offering syncs them: the cycle then reads the two lists once, into {@code projectAccounts}.
+     */
+    public boolean needsAccounts(@ExchangeProperty("orders") List<Order> orders, @ExchangeProperty("offering") OfferingConfig o,
+                                 Exchange exchange) {
+        boolean needed = o.serviceAccounts() && orders.stream().anyMatch(Order::needsTeam);
+        if (needed) {
+            exchange.setProperty("projectAccounts", new ProjectAccounts());
+        }
+        return needed;
+    }
+
     public boolean needsNames(@ExchangeProperty("orders") List<Order> orders, @ExchangeProperty("offering") OfferingConfig o) {
         // policy common: a Terminate needs the offering's other allocations (OrderPlanner.leavingDefaultAccount)
         boolean common = "common".equals(o.slurm().defaultAccountPolicy());

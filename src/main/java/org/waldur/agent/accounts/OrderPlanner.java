@@ -4,6 +4,7 @@ import org.waldur.agent.accounting.PrepaidTerm;
 import org.waldur.agent.accounting.TresConverter;
 import org.waldur.agent.config.OfferingConfig;
 import org.waldur.agent.config.SlurmSettings;
+import org.waldur.agent.membership.ProjectAccounts;
 import org.waldur.agent.slurm.AssociationSnapshot;
 import org.waldur.agent.slurm.LoadFile;
 import org.waldur.agent.slurm.SlurmNames;
@@ -106,6 +107,11 @@ public final class OrderPlanner {
      * not then point at a missing Parent (the batch writes a shared line once).
      */
     public OrderWork create(Order order, Resource resource, List<TeamMember> team) {
+        return create(order, resource, team, List.of());
+    }
+
+    /** As {@link #create(Order, Resource, List)}, the project's OK service and course accounts joining the team. */
+    public OrderWork create(Order order, Resource resource, List<TeamMember> team, List<ProjectAccounts.Entry> accounts) {
         String customer = s.parentAccount() == null ? naming.customer(order) : null;
         String project = naming.project(order);
         boolean needsBackendId = !resource.hasBackendId();
@@ -131,7 +137,9 @@ public final class OrderPlanner {
             w.limitChanges.account(account, existing.parent.isEmpty() ? project : existing.parent, resource.name(),
                     existing.organization.isEmpty() ? project : existing.organization, slurmLimits);
         }
-        for (String user : usernames(team)) {
+        Set<String> users = usernames(team);
+        users.addAll(ProjectAccounts.wanted(accounts, reason -> warn.accept(order + ": " + reason)));
+        for (String user : users) {
             if (existing == null || !existing.users().contains(user)) {
                 changes.user(user, account, defaultAccount(account));
                 needsDefaultAssociation(user);

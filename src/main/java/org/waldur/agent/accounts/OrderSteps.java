@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.waldur.agent.config.OfferingConfig;
 import org.waldur.agent.membership.HomeDirs;
+import org.waldur.agent.membership.ProjectAccounts;
 import org.waldur.agent.slurm.AssociationSnapshot;
 import org.waldur.agent.slurm.LoadFile;
 import org.waldur.agent.slurm.SlurmCommand;
@@ -90,7 +91,9 @@ public final class OrderSteps {
         OrderPlanner planner = exchange.getProperty("planner", OrderPlanner.class);
         Order order = exchange.getProperty("order", Order.class);
         Resource resource = exchange.getProperty("resource", Resource.class);
-        OrderWork work = order.needsTeam() ? planner.create(order, resource, exchange.getProperty("team", List.class)) : switch (order.type()) {
+        ProjectAccounts accounts = exchange.getProperty("projectAccounts", ProjectAccounts.NONE, ProjectAccounts.class);
+        OrderWork work = order.needsTeam() ? planner.create(order, resource, exchange.getProperty("team", List.class),
+                accounts.of(resource.projectUuid())) : switch (order.type()) {
             case "Update" -> planner.update(order, resource, exchange.getProperty("planQuotas") != null
                     ? exchange.getProperty("planQuotas", Map.class) : order.limits() == null ? Map.of() : order.limits());
             case "Terminate" -> planner.terminate(order, resource);

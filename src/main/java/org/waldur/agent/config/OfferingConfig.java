@@ -3,7 +3,13 @@ package org.waldur.agent.config;
 import java.net.URI;
 import java.util.Map;
 
-/** One entry of {@code offerings:}; each offering has its own Waldur URL, token and SLURM settings. */
+/**
+ * One entry of {@code offerings:}; each offering has its own Waldur URL, token and SLURM settings.
+ *
+ * @param serviceAccounts {@code service_accounts_sync_enabled} (default true, as the reference, which always syncs
+ *                        them): the project's service accounts and course accounts in state OK are SLURM users of
+ *                        its allocations, like its team (membership/ProjectAccounts.java)
+ */
 public record OfferingConfig(
         String name,
         String uuid,
@@ -17,14 +23,15 @@ public record OfferingConfig(
         SlurmSettings slurm,
         Map<String, ComponentConfig> components,
         OidcCredentials oidc,
-        EventSettings events) {
+        EventSettings events,
+        boolean serviceAccounts) {
 
     /** An offering authenticated by its API token alone, with the default event settings. */
     public OfferingConfig(String name, String uuid, URI apiUrl, Secret token, boolean verifySsl,
                           String orderProcessingBackend, String membershipSyncBackend, String reportingBackend,
                           boolean stompEnabled, SlurmSettings slurm, Map<String, ComponentConfig> components) {
         this(name, uuid, apiUrl, token, verifySsl, orderProcessingBackend, membershipSyncBackend, reportingBackend,
-                stompEnabled, slurm, components, null, EventSettings.DEFAULTS);
+                stompEnabled, slurm, components, null, EventSettings.DEFAULTS, true);
     }
 
     /** An offering authenticated by its API token alone. */
@@ -33,7 +40,7 @@ public record OfferingConfig(
                           boolean stompEnabled, SlurmSettings slurm, Map<String, ComponentConfig> components,
                           EventSettings events) {
         this(name, uuid, apiUrl, token, verifySsl, orderProcessingBackend, membershipSyncBackend, reportingBackend,
-                stompEnabled, slurm, components, null, events);
+                stompEnabled, slurm, components, null, events, true);
     }
 
     /** The raw credentials of this offering (token, OIDC client secret), for scrubbing. */
@@ -99,7 +106,7 @@ public record OfferingConfig(
         };
     }
 
-    /** Membership follows USER_ROLE/RESOURCE/OFFERING_USER events rather than polling. */
+    /** Membership follows USER_ROLE/RESOURCE/OFFERING_USER (and SERVICE_ACCOUNT/COURSE_ACCOUNT) events rather than polling. */
     public boolean membershipByEvents() {
         return stompEnabled && has(membershipSyncBackend) && events.membership();
     }

@@ -160,7 +160,8 @@ public final class YamlConfigLoader {
         }
         return new OfferingConfig(name, uuid, url, new Secret(token), o.bool("verify_ssl", true),
                 o.string("order_processing_backend", ""), o.string("membership_sync_backend", ""),
-                o.string("reporting_backend", ""), stomp, slurm, components, oidc, events);
+                o.string("reporting_backend", ""), stomp, slurm, components, oidc, events,
+                o.bool("service_accounts_sync_enabled", true));
     }
 
     /** All three OIDC keys or none; with them, the token key may be left out (the reference's rule). */

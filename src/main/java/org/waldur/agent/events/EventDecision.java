@@ -94,6 +94,18 @@ public record EventDecision(Work work, String offeringUuid, String subject, Stri
                 yield membership(offering, "offering user " + m.path("offering_user_uuid").asText(m.path("username").asText("?")),
                         ids.isEmpty() ? EventScope.WHOLE : EventScope.backendIds(ids));
             }
+            // A service or course account created or removed ({account_uuid, account_username, project_uuid, action},
+            // the reference's AccountMessage): the project's allocations, through the lists the pass reads, whatever
+            // the action (the list says whether the account is still OK). No project named: the whole offering.
+            case SERVICE_ACCOUNT, COURSE_ACCOUNT -> {
+                String project = m.path("project_uuid").asText("");
+                String subject = type.wire.replace('_', ' ') + " " + m.path("account_username").asText(m.path("account_uuid").asText("?"))
+                        + " (" + m.path("action").asText("?") + ") in project " + (project.isEmpty() ? "?" : project);
+                if (!project.isEmpty() && !isUuid(project)) {
+                    yield ignore(offering, subject, "project_uuid is not a UUID");
+                }
+                yield membership(offering, subject, project.isEmpty() ? EventScope.WHOLE : EventScope.project(project));
+            }
             // The message itself is the work (Waldur has no REST read of the settings): the pass parses and checks
             // it (periodic/PeriodicLimitsMessage) and reports a bad one to Waldur as a failed command.
             case RESOURCE_PERIODIC_LIMITS -> new EventDecision(Work.PERIODIC_LIMITS, offering,

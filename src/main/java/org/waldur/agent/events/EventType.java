@@ -13,6 +13,10 @@ public enum EventType {
     USER_ROLE("user_role"),
     RESOURCE("resource"),
     OFFERING_USER("offering_user"),
+    /** A project's service account created or removed: that project's allocations (service_accounts_sync_enabled). */
+    SERVICE_ACCOUNT("service_account"),
+    /** A project's course account created or removed: that project's allocations (service_accounts_sync_enabled). */
+    COURSE_ACCOUNT("course_account"),
     /** Offerings with {@code backend_settings.periodic_limits.enabled}: Waldur's policy, applied as it arrives. */
     RESOURCE_PERIODIC_LIMITS("resource_periodic_limits");
 
@@ -25,8 +29,10 @@ public enum EventType {
     /**
      * One subscription per type the offering's event mode serves: orders when it has an order backend; team,
      * resource and offering-user changes when membership follows events (not with
-     * {@code stomp_membership_sync_enabled: false}, which keeps membership on polling); periodic limits when the
-     * offering enables them (as the reference's {@code _determine_observable_object_types}).
+     * {@code stomp_membership_sync_enabled: false}, which keeps membership on polling), and then service and course
+     * account changes unless {@code service_accounts_sync_enabled: false} (the reference subscribes to them with
+     * membership, event_processing/utils.py); periodic limits when the offering enables them (as the reference's
+     * {@code _determine_observable_object_types}).
      */
     public static List<EventType> forOffering(OfferingConfig o, boolean periodicLimits) {
         List<EventType> types = new ArrayList<>();
@@ -35,6 +41,9 @@ public enum EventType {
         }
         if (o.membershipByEvents()) {
             types.addAll(List.of(USER_ROLE, RESOURCE, OFFERING_USER));
+            if (o.serviceAccounts()) {
+                types.addAll(List.of(SERVICE_ACCOUNT, COURSE_ACCOUNT));
+            }
         }
         if (periodicLimits) {
             types.add(RESOURCE_PERIODIC_LIMITS);

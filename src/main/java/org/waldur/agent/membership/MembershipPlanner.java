@@ -19,7 +19,8 @@ import java.util.stream.Collectors;
  * (site-agent-behaviour.md §9). The Waldur team is the truth:
  * <ul>
  *   <li>wanted = offering usernames of team members whose offering user is OK (others are skipped, with the
- *       reason logged);</li>
+ *       reason logged), and the usernames of the project's service and course accounts in state OK
+ *       ({@link ProjectAccounts});</li>
  *   <li>add = wanted − present, stale = present − wanted — every SLURM member who is not wanted, not only those
  *       Waldur still knows as offering users (upstream gh-13 left people who quit every project in place);</li>
  *   <li>{@code restrict_member_access}: everyone goes, nobody is added;</li>
@@ -54,6 +55,14 @@ public final class MembershipPlanner {
     }
 
     public MembershipWork plan(Resource r, List<TeamMember> team) {
+        return plan(r, team, List.of());
+    }
+
+    /**
+     * As {@link #plan(Resource, List)}, the project's service and course accounts joining the team: their OK
+     * usernames are wanted too ({@link ProjectAccounts#wanted}), so they are added, kept and removed like members.
+     */
+    public MembershipWork plan(Resource r, List<TeamMember> team, List<ProjectAccounts.Entry> accounts) {
         String account = account(r);
         AssociationSnapshot.Account a = snapshot.get(account);
         MembershipWork w = new MembershipWork(r, account, a == null);
@@ -69,7 +78,7 @@ public final class MembershipPlanner {
                         + SlurmNames.USER.pattern() + "); left in place, remove it by hand if it should go");
             }
         }
-        Set<String> wanted = r.restrictMemberAccess() ? Set.of() : wanted(r, team, w);
+        Set<String> wanted = r.restrictMemberAccess() ? Set.of() : wanted(r, team, accounts, w);
         for (String u : new TreeSet<>(wanted)) {
             (present.contains(u) ? w.existing : w.add).add(u);
         }
@@ -88,11 +97,14 @@ public final class MembershipPlanner {
         return w;
     }
 
-    private Set<String> wanted(Resource r, List<TeamMember> team, MembershipWork w) {
-        return wanted(team, reason -> {
+    private Set<String> wanted(Resource r, List<TeamMember> team, List<ProjectAccounts.Entry> accounts, MembershipWork w) {
+        Consumer<String> skipped = reason -> {
             w.skipped.add(reason);
             log.accept(w + ": " + reason);
-        });
+        };
+        Set<String> out = wanted(team, skipped);
+        out.addAll(ProjectAccounts.wanted(accounts, skipped));
+        return out;
     }
 
     /**

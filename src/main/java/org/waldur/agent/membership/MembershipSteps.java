@@ -15,6 +15,7 @@ import org.waldur.agent.slurm.SlurmCommands;
 import org.waldur.agent.slurm.SlurmExec;
 import org.waldur.agent.slurm.SlurmNames;
 import org.waldur.agent.slurm.SlurmResult;
+import org.waldur.agent.waldur.ProjectAccount;
 import org.waldur.agent.waldur.Resource;
 import org.waldur.agent.waldur.TeamMember;
 import org.waldur.agent.waldur.WaldurErrors;
@@ -35,7 +36,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * collecting every resource's plan in the offering's {@link MembershipBatch} (whose SLURM writes
  * {@link MembershipWrites} runs), then finishing each resource. Stateless apart from {@link HomeDirs}; the cycle's
  * state lives in the exchange properties {@code offering}, {@code resources}, {@code planner}, {@code batch},
- * {@code teams}, {@code tally} (per offering) and {@code resource}, {@code work}, {@code user} (per resource).
+ * {@code teams}, {@code projectAccounts}, {@code tally} (per offering) and {@code resource}, {@code work}, {@code user} (per resource).
  */
 public final class MembershipSteps {
     private static final Logger LOG = LoggerFactory.getLogger("org.waldur.agent.membership");
@@ -59,7 +60,28 @@ public final class MembershipSteps {
         exchange.setProperty("teamFailures", new ConcurrentHashMap<String, Exception>());
         exchange.setProperty("tally", new Tally());
         exchange.setProperty("associationChunks", Collections.synchronizedList(new ArrayList<String>()));
+        OfferingConfig offering = exchange.getProperty("offering", OfferingConfig.class);
+        exchange.setProperty("projectAccounts", offering != null && offering.serviceAccounts() ? new ProjectAccounts() : ProjectAccounts.NONE);
         return out;
+    }
+
+    /**
+     * Whether this pass reads the offering's service and course accounts: when {@code service_accounts_sync_enabled}
+     * (default true) and there is a resource they could join. If a list fails, the pass fails before any write, as
+     * when the resource list fails: planning without them would remove every account as stale.
+     */
+    public boolean needsAccounts(@ExchangeProperty("resources") List<Resource> resources,
+                                 @ExchangeProperty("projectAccounts") ProjectAccounts accounts) {
+        return accounts != ProjectAccounts.NONE && resources.stream().anyMatch(r -> !r.restrictMemberAccess());
+    }
+
+    public void keepServiceAccounts(@Body String json, @ExchangeProperty("projectAccounts") ProjectAccounts accounts) {
+        accounts.add("service account", WaldurJson.readList(json, ProjectAccount.class));
+    }
+
+    public void keepCourseAccounts(@Body String json, @ExchangeProperty("projectAccounts") ProjectAccounts accounts) {
+        accounts.add("course account", WaldurJson.readList(json, ProjectAccount.class));
+        LOG.info("{} service and course account(s) in the offering's projects", accounts.size());
     }
 
     /**
@@ -166,7 +188,9 @@ public final class MembershipSteps {
         Map<String, List<TeamMember>> teams = exchange.getProperty("teams", Map.class);
         exchange.getProperty("projectMoves", ProjectMoves.class)
                 .check(r.customerSlug(), r.customerUuid(), r.customerName(), r.projectSlug(), r.projectUuid());
-        MembershipWork w = planner.plan(r, r.restrictMemberAccess() ? List.of() : teams.getOrDefault(projectKey(r), List.of()));
+        ProjectAccounts accounts = exchange.getProperty("projectAccounts", ProjectAccounts.NONE, ProjectAccounts.class);
+        MembershipWork w = planner.plan(r, r.restrictMemberAccess() ? List.of() : teams.getOrDefault(projectKey(r), List.of()),
+                accounts.of(r.projectUuid()));
         exchange.setProperty("work", w);
         exchange.getProperty("batch", MembershipBatch.class).add(w);
         if (w.accountMissing) {

@@ -44,8 +44,11 @@ class OrderRequestsRouteTest extends AgentRouteTestSupport {
         assertEquals(0, waldur.count("GET", ".*/marketplace-orders/[0-9a-f]{32}/"),
                 "an order is never read back: its state after approve and whether it still executes are known: " + summary);
         System.out.printf("Waldur requests: %d for %d Create orders (%.2f per order): %s%n", all.size(), ORDERS, all.size() / (double) ORDERS, summary);
-        // the order list, the offering's names, the executing orders: one page each at 30 orders
-        assertTrue(all.size() <= 6 * ORDERS + 3, all.size() + " requests for " + ORDERS + " orders: " + summary);
+        // the order list, the offering's names, the executing orders, the service and course accounts (a Create
+        // associates its project's): one page each at 30 orders
+        assertTrue(all.size() <= 6 * ORDERS + 5, all.size() + " requests for " + ORDERS + " orders: " + summary);
+        assertEquals(1, waldur.count("GET", ".*/list_project_service_accounts/"), "once per cycle, not per Create");
+        assertEquals(1, waldur.count("GET", ".*/list_course_accounts/"));
         waldur.assertNoViolations();
     }
 

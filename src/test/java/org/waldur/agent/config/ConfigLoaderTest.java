@@ -197,6 +197,14 @@ class ConfigLoaderTest {
         AgentConfig yaml = YamlConfigLoader.load(Path.of("examples/waldur-site-agent-config.yaml"), Map.of());
         assertEquals(List.of("cpu", "mem", "gres/gpu"), List.copyOf(yaml.offerings().get(0).components().keySet()));
         assertEquals("individual", yaml.offerings().get(0).slurm().defaultAccountPolicy());
+        assertTrue(yaml.offerings().get(0).serviceAccounts(), "service_accounts_sync_enabled: true");
+        String text = Files.readString(Path.of("examples/waldur-site-agent-config.yaml"));
+        Path off = Files.createTempFile("config", ".yaml");
+        Files.writeString(off, text.replace("service_accounts_sync_enabled: true", "service_accounts_sync_enabled: false"));
+        assertFalse(YamlConfigLoader.load(off, Map.of()).offerings().get(0).serviceAccounts());
+        Files.writeString(off, text.replace("service_accounts_sync_enabled: true", ""));
+        assertTrue(YamlConfigLoader.load(off, Map.of()).offerings().get(0).serviceAccounts(), "default true, as the reference");
+        Files.delete(off);
         for (String file : List.of("pull", "push")) {
             Map<String, String> env = new HashMap<>();
             for (String line : Files.readAllLines(Path.of("examples/env/" + file + ".env"))) {

@@ -107,9 +107,35 @@ class EventDecisionTest {
     }
 
     @Test
+    void anAccountEventSyncsItsProjectsAllocations() {
+        String created = "{\"account_uuid\":\"" + ORDER + "\",\"account_username\":\"svc_ci\",\"scope_type\":\"project\","
+                + "\"project_uuid\":\"" + PROJECT + "\",\"project_name\":\"P\",\"action\":\"create\"}";
+        for (EventType t : List.of(EventType.SERVICE_ACCOUNT, EventType.COURSE_ACCOUNT)) {
+            EventDecision d = EventDecision.of(O, t, created);
+            assertEquals(EventDecision.Work.MEMBERSHIP, d.work());
+            assertEquals(EventScope.project(PROJECT), d.scope());
+            assertEquals(OFFERING, d.offeringUuid(), "no offering_uuid: the offering whose queue delivered it");
+            assertEquals(EventScope.project(PROJECT), EventDecision.of(O, t, created.replace("create", "delete")).scope(),
+                    "a removal too: the list read by the pass says the account is gone");
+        }
+        assertEquals(EventScope.WHOLE, EventDecision.of(O, EventType.SERVICE_ACCOUNT, "{\"action\":\"create\"}").scope());
+        assertEquals(EventDecision.Work.NONE, EventDecision.of(O, EventType.COURSE_ACCOUNT,
+                "{\"project_uuid\":\"../../x\",\"action\":\"create\"}").work(), "never reaches a Waldur query");
+        assertEquals(EventDecision.Work.NONE, EventDecision.of(O, EventType.SERVICE_ACCOUNT,
+                "{\"project_uuid\":\"" + PROJECT + "\",\"offering_uuid\":\"" + ORDER + "\"}").work(), "another offering's");
+    }
+
+    @Test
     void subscribesToOrdersAndMembershipUnlessMembershipStaysOnPolling() {
+        assertEquals(List.of(EventType.ORDER, EventType.USER_ROLE, EventType.RESOURCE, EventType.OFFERING_USER,
+                        EventType.SERVICE_ACCOUNT, EventType.COURSE_ACCOUNT),
+                EventType.forOffering(O, false), "accounts with membership, as the reference (service_accounts_sync_enabled defaults to true)");
+        OfferingConfig noAccounts = new OfferingConfig("HPC", OFFERING, URI.create("https://waldur.example.org/api/"), new Secret("t"),
+                true, "slurm", "slurm", "slurm", true, null, Map.of(), null, EventSettings.DEFAULTS, false);
         assertEquals(List.of(EventType.ORDER, EventType.USER_ROLE, EventType.RESOURCE, EventType.OFFERING_USER),
-                EventType.forOffering(O, false));
+                EventType.forOffering(noAccounts, false), "service_accounts_sync_enabled: false");
+        assertEquals(EventType.SERVICE_ACCOUNT, EventType.ofQueue("subscription_a_offering_b_service_account").orElseThrow());
+        assertEquals(EventType.COURSE_ACCOUNT, EventType.ofQueue("subscription_a_offering_b_course_account").orElseThrow());
         OfferingConfig pollMembers = offering(true, "slurm", new EventSettings(null, null, "/rmqws-stomp", true, false));
         assertEquals(List.of(EventType.ORDER), EventType.forOffering(pollMembers, false));
         assertEquals(List.of(EventType.ORDER, EventType.RESOURCE_PERIODIC_LIMITS), EventType.forOffering(pollMembers, true));

@@ -57,7 +57,7 @@ class EventProcessRouteTest extends AgentRouteTestSupport {
         getMockEndpoint("mock:exec:slurm").whenAnyExchangeReceived(slurm);
         runCycle("event-process"); // registration, then the streams connect and queue their catch-up passes
         EventHub hub = hub();
-        waitFor(() -> hub.connectedStreams() == 4, "4 streams connected (order, user_role, resource, offering_user)");
+        waitFor(() -> hub.connectedStreams() == 6, "6 streams connected (order, user_role, resource, offering_user, service_account, course_account)");
         waitFor(hub::idle, "catch-up passes done");
     }
 
@@ -87,10 +87,10 @@ class EventProcessRouteTest extends AgentRouteTestSupport {
     @Test
     void registersOneSubscriptionAndQueuePerObjectType() {
         List<String> types = waldur.eventQueues().stream().map(FakeWaldur.EventQueue::type).sorted().toList();
-        assertEquals(List.of("offering_user", "order", "resource", "user_role"), types);
+        assertEquals(List.of("course_account", "offering_user", "order", "resource", "service_account", "user_role"), types);
         assertEquals(1, waldur.count("POST", "/api/marketplace-site-agent-identities/"));
-        assertEquals(4, waldur.count("POST", ".*/register_event_subscription/"));
-        assertEquals(4, waldur.count("POST", ".*/create_queue/"));
+        assertEquals(6, waldur.count("POST", ".*/register_event_subscription/"));
+        assertEquals(6, waldur.count("POST", ".*/create_queue/"));
         waldur.assertNoViolations();
     }
 
@@ -110,7 +110,7 @@ class EventProcessRouteTest extends AgentRouteTestSupport {
         waitFor(() -> meters.find("agent.events.processed").tag("type", "order").counter() != null, "processed counted");
         assertEquals(1.0, meters.get("agent.events.processed").tag("type", "order").counter().count());
         assertEquals(1, meters.get("agent.events.latency").tag("type", "order").timer().count());
-        assertEquals(4.0, meters.get("agent.events.connected").gauge().value());
+        assertEquals(6.0, meters.get("agent.events.connected").gauge().value(), "one stream per subscribed type");
         HealthCheck check = HealthCheckRegistry.get(context).getCheck("event-streams").orElseThrow();
         assertEquals(HealthCheck.State.UP, check.call().getState());
     }
@@ -209,6 +209,36 @@ class EventProcessRouteTest extends AgentRouteTestSupport {
     }
 
     @Test
+    void serviceAndCourseAccountEventsSyncThatProjectsAllocations() throws Exception {
+        String otherProject = waldur.addProject(customer, "Physics", "physics");
+        String mine = createOrder("acct-alloc");
+        String otherResource = waldur.addResource(offering, otherProject, "acct-theirs", "acct-theirs", "Creating", null,
+                Map.of("gres/gpu", 1));
+        String theirs = waldur.addOrder(offering, otherResource, "Create", "pending-provider", Map.of("gres/gpu", 1));
+        waitFor(() -> "done".equals(waldur.order(mine).get("state")) && "done".equals(waldur.order(theirs).get("state")),
+                "both allocations made");
+        waitFor(hub()::idle, "hub idle");
+        waldur.clearRequests();
+        slurm.calls.clear();
+
+        String svc = waldur.addServiceAccount(project, "svc_ci"); // SERVICE_ACCOUNT "create" naming this project
+        waitFor(() -> slurm.accounts.get("hpc_acct-alloc").users.contains("svc_ci"), "the service account associated");
+        waldur.addCourseAccount(project, "stud1"); // COURSE_ACCOUNT "create"
+        waitFor(() -> slurm.accounts.get("hpc_acct-alloc").users.contains("stud1"), "the course account associated");
+        waitFor(hub()::idle, "hub idle");
+        assertFalse(slurm.accounts.get("hpc_acct-theirs").users.contains("svc_ci"), "another project's allocation");
+        assertEquals(0, waldur.count("GET", ".*/" + otherResource + "/team/"), "the other project is not synced");
+        long lists = waldur.count("GET", ".*/list_project_service_accounts/");
+        assertTrue(lists >= 1 && lists == waldur.count("GET", ".*/list_course_accounts/"), "one list of each per pass");
+
+        waldur.setAccountState(svc, "Closed"); // SERVICE_ACCOUNT "delete"
+        waitFor(() -> !slurm.accounts.get("hpc_acct-alloc").users.contains("svc_ci"), "the closed account removed");
+        assertTrue(slurm.accounts.get("hpc_acct-alloc").users.contains("stud1"));
+        waitFor(hub()::idle, "hub idle");
+        waldur.assertNoViolations();
+    }
+
+    @Test
     void aResourceEventSyncsThatResourceOnly() throws Exception {
         String a = createOrder("res-a");
         String b = createOrder("res-b");
@@ -271,7 +301,7 @@ class EventProcessRouteTest extends AgentRouteTestSupport {
             orders.add(createOrder("drop-b" + i));
         }
         waitFor(() -> orders.stream().allMatch(o -> "done".equals(waldur.order(o).get("state"))), "10 orders done");
-        waitFor(() -> hub().connectedStreams() == 4, "reconnected");
+        waitFor(() -> hub().connectedStreams() == 6, "reconnected");
         waitFor(hub()::idle, "hub idle");
         assertEquals(10, waldur.count("POST", ".*/approve_by_provider/"), "each order approved once");
         assertEquals(10, waldur.count("POST", ".*/set_state_done/"), "each order done once");
@@ -291,7 +321,7 @@ class EventProcessRouteTest extends AgentRouteTestSupport {
         }
         waitFor(() -> waldur.lostEvents() == 4, "the events of the orders placed while the broker was down lost");
         broker.startBroker();
-        waitFor(() -> hub().connectedStreams() == 4, "reconnected after the restart");
+        waitFor(() -> hub().connectedStreams() == 6, "reconnected after the restart");
         waitFor(() -> orders.stream().allMatch(o -> "done".equals(waldur.order(o).get("state"))), "8 orders done");
         waitFor(hub()::idle, "hub idle");
         assertEquals(8, waldur.count("POST", ".*/approve_by_provider/"), "each order approved once");
@@ -307,7 +337,7 @@ class EventProcessRouteTest extends AgentRouteTestSupport {
         waitFor(() -> waldur.count("POST", ".*/set_state_done/") == 1, "the pass reached its last write");
         assertTrue(broker.dropConnections(q.vhost()) >= 1, "the streams' connections cut before the ACK");
         waitFor(() -> "done".equals(waldur.order(order).get("state")), "order done");
-        waitFor(() -> hub().connectedStreams() == 4, "reconnected");
+        waitFor(() -> hub().connectedStreams() == 6, "reconnected");
         waitFor(() -> broker.depth(q.vhost(), q.name()).equals(new WaldurBroker.QueueDepth(0, 0)), "redelivered, then acknowledged");
         waitFor(hub()::idle, "hub idle");
         waldur.clearFaults();

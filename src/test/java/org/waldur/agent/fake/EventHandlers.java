@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Waldur's event side: register_event_subscription, create_queue, and the publication of ORDER, USER_ROLE,
- * RESOURCE and RESOURCE_PERIODIC_LIMITS messages (with report-command-result, where the agent answers the last) to the real RabbitMQ ({@link WaldurBroker}) when the marketplace changes, in Waldur's
+ * RESOURCE, SERVICE_ACCOUNT, COURSE_ACCOUNT and RESOURCE_PERIODIC_LIMITS messages (with report-command-result, where
+ * the agent answers the last) to the real RabbitMQ ({@link WaldurBroker}) when the marketplace changes, in Waldur's
  * message format (see ../shared/reference/waldur-events.md). Without a broker attached the endpoints still
  * answer and nothing is published. Publication is asynchronous and in order, outside the state lock.
  */
@@ -241,6 +242,27 @@ final class EventHandlers implements MarketplaceState.EventSink {
         m.put("resource_uuid", r.uuid);
         m.put("offering_uuid", r.offeringUuid);
         publish(r.offeringUuid, "resource", m);
+    }
+
+    /**
+     * SERVICE_ACCOUNT / COURSE_ACCOUNT: the reference's AccountMessage ({@code account_uuid, account_username,
+     * scope_type, project_uuid, project_name, action}, event_processing/structures.py), to every offering with a
+     * resource in the project, like USER_ROLE.
+     */
+    @Override
+    public void account(Model.ProjectAccount a, String action) {
+        Model.Project p = s.projects.get(a.projectUuid);
+        s.resources.values().stream().filter(r -> r.projectUuid.equals(a.projectUuid)).map(r -> r.offeringUuid)
+                .distinct().forEach(offering -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("account_uuid", a.uuid);
+                    m.put("account_username", a.username);
+                    m.put("scope_type", "project");
+                    m.put("project_uuid", a.projectUuid);
+                    m.put("project_name", p == null ? null : p.name);
+                    m.put("action", action);
+                    publish(offering, a.kind, m);
+                });
     }
 
     /** Publishes to every queue of the offering and type; public for tests that send a foreign or odd message. */

@@ -65,6 +65,7 @@ public final class FakeWaldur implements AutoCloseable {
         usages.register(router);
         offeringUsers.register(router);
         new OfferingHandlers(state).register(router);
+        new AccountHandlers(state).register(router);
         new BootstrapHandlers(state).register(router);
         events = new EventHandlers(state, token);
         events.register(router);
@@ -299,6 +300,41 @@ public final class FakeWaldur implements AutoCloseable {
             tm.role = role;
             state.team.add(tm);
             state.events.role(tm.projectUuid, tm.userUuid, role, true);
+        }
+    }
+
+    /** A project service account in state OK; Waldur publishes a SERVICE_ACCOUNT "create" message. */
+    public String addServiceAccount(String projectUuid, String username) {
+        return addProjectAccount("service_account", projectUuid, username);
+    }
+
+    /** A course account in state OK; Waldur publishes a COURSE_ACCOUNT "create" message. */
+    public String addCourseAccount(String projectUuid, String username) {
+        return addProjectAccount("course_account", projectUuid, username);
+    }
+
+    private String addProjectAccount(String kind, String projectUuid, String username) {
+        synchronized (state) {
+            Model.ProjectAccount a = new Model.ProjectAccount();
+            a.kind = kind;
+            a.projectUuid = Seeding.known(state.projects, projectUuid, "project");
+            a.username = username;
+            state.projectAccounts.put(a.uuid, a);
+            state.events.account(a, "create");
+            return a.uuid;
+        }
+    }
+
+    /** OK, Closed or Erred; closing publishes a "delete" message, reopening a "create" one. */
+    public void setAccountState(String accountUuid, String newState) {
+        synchronized (state) {
+            Model.ProjectAccount a = state.projectAccounts.get(Seeding.known(state.projectAccounts, accountUuid, "account"));
+            boolean wasOk = "OK".equals(a.state);
+            a.state = newState;
+            a.modified = java.time.Instant.now();
+            if (wasOk != "OK".equals(newState)) {
+                state.events.account(a, wasOk ? "delete" : "create");
+            }
         }
     }
 

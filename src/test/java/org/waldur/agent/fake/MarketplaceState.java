@@ -28,6 +28,7 @@ final class MarketplaceState {
     final Map<String, Model.User> users = new LinkedHashMap<>();
     final List<Model.TeamMember> team = new ArrayList<>();
     final Map<String, Model.OfferingUser> offeringUsers = new LinkedHashMap<>();
+    final Map<String, Model.ProjectAccount> projectAccounts = new LinkedHashMap<>();
     final List<Model.PlanPeriod> planPeriods = new ArrayList<>();
     final Map<String, Model.ComponentUsage> usages = new LinkedHashMap<>();
     final Map<String, Model.ComponentUserUsage> userUsages = new LinkedHashMap<>();
@@ -165,6 +166,10 @@ final class MarketplaceState {
 
         /** paused, downscaled or restrict_member_access changed: what the agent's membership pass acts on. */
         default void resourceFlags(Model.Resource r) {
+        }
+
+        /** A service or course account created ("create") or closed/deleted ("delete"). */
+        default void account(Model.ProjectAccount a, String action) {
         }
     }
 

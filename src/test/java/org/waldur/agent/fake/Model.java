@@ -134,6 +134,13 @@ final class Model {
         String projectUuid, userUuid, role;
     }
 
+    /** A project service account ({@code kind} "service_account") or course account ("course_account"). */
+    static final class ProjectAccount {
+        String uuid = newUuid(), kind, projectUuid, username, state = "OK", description = "";
+        String userUuid = newUuid();
+        Instant created = Instant.now(), modified = created;
+    }
+
     static final class OfferingUser {
         String uuid, offeringUuid, userUuid, username, state;
         boolean restricted;

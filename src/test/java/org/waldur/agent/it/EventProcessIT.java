@@ -56,6 +56,28 @@ class EventProcessIT {
     }
 
     @Test
+    void aServiceAccountBecomesASlurmUserFromItsEventAndLeavesWhenClosed() throws Exception {
+        try (EventRig rig = new EventRig()) {
+            rig.startAgent();
+            String order = rig.order("delta");
+            rig.waitFor(() -> rig.done(order), 60_000, "order done");
+
+            // no poll runs in between (reconciliation is hourly): only the SERVICE_ACCOUNT events can do it
+            String account = rig.waldur.addServiceAccount(rig.project, "evsvc_ci");
+            rig.waitFor(() -> RealSlurm.associations().get("eva_delta").users.contains("evsvc_ci"), 60_000,
+                    "the service account is a SLURM user of the project's allocation");
+            rig.waldur.setAccountState(account, "Closed");
+            rig.waitFor(() -> !RealSlurm.associations().get("eva_delta").users.contains("evsvc_ci"), 60_000,
+                    "the closed service account removed");
+            FakeWaldur.EventQueue q = rig.waldur.eventQueues().stream().filter(e -> e.type().equals("service_account"))
+                    .findFirst().orElseThrow();
+            rig.waitFor(() -> rig.broker.depth(q.vhost(), q.name()).equals(new WaldurBroker.QueueDepth(0, 0)), 30_000,
+                    "both events acknowledged");
+            rig.waldur.assertNoViolations();
+        }
+    }
+
+    @Test
     void anAgentKilledAfterTheWorkBeforeTheAckGetsTheEventAgainAndChangesNothing() throws Exception {
         try (EventRig rig = new EventRig()) {
             rig.startAgent();
@@ -103,10 +125,10 @@ class EventProcessIT {
         try (EventRig rig = new EventRig()) {
             rig.behindTls(ca, stranger, ca); // the API's certificate is trusted, the broker's is not
             rig.launchAgent();
-            rig.waitFor(() -> rig.count("TLS certificate is not trusted") >= 4, 120_000, "each stream refusing the broker");
+            rig.waitFor(() -> rig.count("TLS certificate is not trusted") >= 6, 120_000, "each of the six streams refusing the broker");
             assertTrue(rig.output().contains("SSLHandshakeException: PKIX path"), "the JVM's own reason is kept");
             assertTrue(rig.output().contains("javax.net.ssl.trustStore"), "the setting to change is named");
-            assertEquals(4, rig.waldur.count("POST", ".*/register_event_subscription/"), "the API was verified and trusted");
+            assertEquals(6, rig.waldur.count("POST", ".*/register_event_subscription/"), "the API was verified and trusted (one subscription per type)");
             assertFalse(rig.output().contains("event stream connected"), "never connected to an untrusted broker");
         }
     }

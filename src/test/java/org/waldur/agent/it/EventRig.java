@@ -100,10 +100,10 @@ final class EventRig implements AutoCloseable {
                 + trusted.trustStore("trusted") + " -Djavax.net.ssl.trustStorePassword=" + new String(TestCa.STORE_PASSWORD));
     }
 
-    /** Starts the agent and waits until its four streams are connected and their catch-up passes are done. */
+    /** Starts the agent and waits until its six streams are connected and their catch-up passes are done. */
     void startAgent() throws Exception {
         launchAgent();
-        waitFor(() -> count("event stream connected") >= 4, 120_000, "4 event streams connected");
+        waitFor(() -> count("event stream connected") >= 6, 120_000, "6 event streams connected (order, user_role, resource, offering_user, service_account, course_account)");
         waitFor(() -> count("membership sync of HPC") >= 1 && count("orders pass") >= 1, 120_000, "catch-up passes");
     }
 

@@ -76,7 +76,8 @@ class PeriodicLimitsRouteTest extends AgentRouteTestSupport {
         getMockEndpoint("mock:exec:slurm").whenAnyExchangeReceived(slurm);
         runCycle("event-process");
         EventHub hub = hub();
-        waitFor(() -> hub.connectedStreams() == 5, "5 streams connected (order, user_role, resource, offering_user, periodic limits)");
+        waitFor(() -> hub.connectedStreams() == 7,
+                "7 streams connected (order, user_role, resource, offering_user, service_account, course_account, periodic limits)");
         waitFor(hub::idle, "catch-up passes done");
     }
 
@@ -117,7 +118,8 @@ class PeriodicLimitsRouteTest extends AgentRouteTestSupport {
 
     @Test
     void subscribesToPeriodicLimitsNextToOrdersAndMembership() {
-        assertEquals(List.of("offering_user", "order", "resource", "resource_periodic_limits", "user_role"),
+        assertEquals(List.of("course_account", "offering_user", "order", "resource", "resource_periodic_limits",
+                        "service_account", "user_role"),
                 waldur.eventQueues().stream().map(FakeWaldur.EventQueue::type).sorted().toList());
         waldur.assertNoViolations();
     }
