@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -126,6 +127,26 @@ class EventProcessRouteTest extends AgentRouteTestSupport {
         waitFor(() -> slurm.accounts.get("hpc_team-alloc").users.contains("carol"), "carol associated with the allocation");
         FakeWaldur.EventQueue q = queue("user_role");
         waitFor(() -> broker.depth(q.vhost(), q.name()).equals(new WaldurBroker.QueueDepth(0, 0)), "user_role event acknowledged");
+        waldur.assertNoViolations();
+    }
+
+    @Test
+    void aUsernameSetInWaldurAssociatesTheMemberFromTheOfferingUserEvent() throws Exception {
+        String order = createOrder("late-alloc");
+        waitFor(() -> "done".equals(waldur.order(order).get("state")), "allocation made");
+        String user = waldur.addUser("dave", "Dave");
+        String offeringUser = waldur.addOfferingUser(offering, user, "", "Requested");
+        waldur.addTeamMember(project, user, "member"); // USER_ROLE: the pass finds no username to associate
+        FakeWaldur.EventQueue roles = queue("user_role");
+        waitFor(() -> broker.depth(roles.vhost(), roles.name()).equals(new WaldurBroker.QueueDepth(0, 0)), "user_role event done");
+        waitFor(hub()::idle, "its pass done");
+        assertEquals(Set.of(), slurm.accounts.get("hpc_late-alloc").users, "no username yet: nobody to associate");
+
+        waldur.setOfferingUsername(offeringUser, "dave_hpc"); // Waldur publishes OFFERING_USER username_set
+
+        waitFor(() -> slurm.accounts.get("hpc_late-alloc").users.contains("dave_hpc"), "dave_hpc associated from the event");
+        FakeWaldur.EventQueue q = queue("offering_user");
+        waitFor(() -> broker.depth(q.vhost(), q.name()).equals(new WaldurBroker.QueueDepth(0, 0)), "offering_user event acknowledged");
         waldur.assertNoViolations();
     }
 

@@ -245,6 +245,27 @@ final class EventHandlers implements MarketplaceState.EventSink {
     }
 
     /**
+     * OFFERING_USER {@code username_set}: {@code {offering_user_uuid, user_uuid, username, action,
+     * resource_backend_ids}} — the backend_ids of the offering's resources in the user's projects, which the
+     * reference's handler associates the user with (event_processing/handlers.py).
+     */
+    @Override
+    public void usernameSet(Model.OfferingUser ou) {
+        Set<String> projects = s.team.stream().filter(tm -> tm.userUuid.equals(ou.userUuid)).map(tm -> tm.projectUuid)
+                .collect(java.util.stream.Collectors.toSet());
+        List<String> backendIds = s.resources.values().stream()
+                .filter(r -> r.offeringUuid.equals(ou.offeringUuid) && projects.contains(r.projectUuid))
+                .map(r -> r.backendId).filter(b -> b != null && !b.isEmpty()).toList();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("offering_user_uuid", ou.uuid);
+        m.put("user_uuid", ou.userUuid);
+        m.put("username", ou.username);
+        m.put("action", "username_set");
+        m.put("resource_backend_ids", backendIds);
+        publish(ou.offeringUuid, "offering_user", m);
+    }
+
+    /**
      * SERVICE_ACCOUNT / COURSE_ACCOUNT: the reference's AccountMessage ({@code account_uuid, account_username,
      * scope_type, project_uuid, project_name, action}, event_processing/structures.py), to every offering with a
      * resource in the project, like USER_ROLE.

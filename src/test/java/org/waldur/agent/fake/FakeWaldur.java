@@ -344,6 +344,23 @@ public final class FakeWaldur implements AutoCloseable {
         }
     }
 
+    /**
+     * The offering user's username is set (and the user is OK): Waldur publishes OFFERING_USER {@code username_set}
+     * naming the offering's allocations in the user's projects.
+     */
+    public void setOfferingUsername(String offeringUserUuid, String username) {
+        synchronized (state) {
+            Model.OfferingUser ou = state.offeringUser(offeringUserUuid);
+            boolean set = (ou.username == null || ou.username.isEmpty()) && !username.isEmpty();
+            ou.username = username;
+            ou.state = "OK";
+            ou.modified = java.time.Instant.now();
+            if (set) {
+                state.events.usernameSet(ou);
+            }
+        }
+    }
+
     public void setResourceFlags(String resourceUuid, boolean paused, boolean downscaled, boolean restrictMemberAccess) {
         synchronized (state) {
             Model.Resource r = state.resources.get(Seeding.known(state.resources, resourceUuid, "resource"));

@@ -168,6 +168,10 @@ final class MarketplaceState {
         default void resourceFlags(Model.Resource r) {
         }
 
+        /** An offering user got its username: Waldur's OFFERING_USER {@code username_set}. */
+        default void usernameSet(Model.OfferingUser ou) {
+        }
+
         /** A service or course account created ("create") or closed/deleted ("delete"). */
         default void account(Model.ProjectAccount a, String action) {
         }
