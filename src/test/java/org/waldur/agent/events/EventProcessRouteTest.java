@@ -35,13 +35,7 @@ class EventProcessRouteTest extends AgentRouteTestSupport {
 
     @Override
     protected String offeringKeys() {
-        return """
-                    stomp_enabled: true
-                    stomp_ws_host: "127.0.0.1"
-                    stomp_ws_port: 15674
-                    stomp_ws_path: "/ws"
-                    websocket_use_tls: false
-                """;
+        return "    stomp_enabled: true\n" + SANDBOX_WEB_STOMP;
     }
 
     @Override
@@ -64,16 +58,11 @@ class EventProcessRouteTest extends AgentRouteTestSupport {
 
     @AfterEach
     void dropBrokerState() {
-        hub().stop(); // before the vhost goes, or the streams would retry against a broker that refuses them
-        if (broker != null) {
-            for (FakeWaldur.EventQueue q : waldur.eventQueues()) {
-                broker.deleteVhost(q.vhost());
-            }
-        }
+        dropBrokerState(broker);
     }
 
     private EventHub hub() {
-        return context.getRegistry().lookupByNameAndType("eventHub", EventHub.class);
+        return eventHub();
     }
 
     private String createOrder(String slug) {

@@ -42,13 +42,7 @@ class PeriodicLimitsRouteTest extends AgentRouteTestSupport {
 
     @Override
     protected String offeringKeys() {
-        return """
-                    stomp_enabled: true
-                    stomp_ws_host: "127.0.0.1"
-                    stomp_ws_port: 15674
-                    stomp_ws_path: "/ws"
-                    websocket_use_tls: false
-                """;
+        return "    stomp_enabled: true\n" + SANDBOX_WEB_STOMP;
     }
 
     @Override
@@ -83,16 +77,11 @@ class PeriodicLimitsRouteTest extends AgentRouteTestSupport {
 
     @AfterEach
     void dropBrokerState() {
-        hub().stop();
-        if (broker != null) {
-            for (FakeWaldur.EventQueue q : waldur.eventQueues()) {
-                broker.deleteVhost(q.vhost());
-            }
-        }
+        dropBrokerState(broker);
     }
 
     private EventHub hub() {
-        return context.getRegistry().lookupByNameAndType("eventHub", EventHub.class);
+        return eventHub();
     }
 
     private static Map<String, Object> settings(int fairshare, int billing, boolean reset) {

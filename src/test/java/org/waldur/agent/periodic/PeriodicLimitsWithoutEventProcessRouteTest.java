@@ -38,12 +38,7 @@ class PeriodicLimitsWithoutEventProcessRouteTest extends AgentRouteTestSupport {
 
     @Override
     protected String offeringKeys() {
-        return """
-                    stomp_ws_host: "127.0.0.1"
-                    stomp_ws_port: 15674
-                    stomp_ws_path: "/ws"
-                    websocket_use_tls: false
-                """;
+        return SANDBOX_WEB_STOMP;
     }
 
     @Override
@@ -60,14 +55,11 @@ class PeriodicLimitsWithoutEventProcessRouteTest extends AgentRouteTestSupport {
 
     @AfterEach
     void dropBrokerState() {
-        hub().stop();
-        for (FakeWaldur.EventQueue q : waldur.eventQueues()) {
-            broker.deleteVhost(q.vhost());
-        }
+        dropBrokerState(broker);
     }
 
     private EventHub hub() {
-        return context.getRegistry().lookupByNameAndType("eventHub", EventHub.class);
+        return eventHub();
     }
 
     @Test

@@ -10,7 +10,9 @@ import org.waldur.agent.CycleTracker;
 import org.waldur.agent.config.AgentConfig;
 import org.waldur.agent.config.ConfigResolver;
 import org.waldur.agent.config.Mode;
+import org.waldur.agent.events.EventHub;
 import org.waldur.agent.fake.FakeWaldur;
+import org.waldur.agent.fake.WaldurBroker;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -76,6 +78,31 @@ public abstract class AgentRouteTestSupport extends CamelMainTestSupport {
     protected String timezone() {
         return "UTC";
 
+    }
+
+    /** Offering keys that point the agent's STOMP client at the RabbitMQ sandbox's Web-STOMP (examples/rabbitmq-sandbox). */
+    protected static final String SANDBOX_WEB_STOMP = """
+                stomp_ws_host: "127.0.0.1"
+                stomp_ws_port: 15674
+                stomp_ws_path: "/ws"
+                websocket_use_tls: false
+            """;
+
+    protected EventHub eventHub() {
+        return context.getRegistry().lookupByNameAndType("eventHub", EventHub.class);
+    }
+
+    /**
+     * After an event test: the streams stop first (or they would retry against a broker that refuses them), then
+     * the vhosts the fake Waldur made on the sandbox broker go.
+     */
+    protected void dropBrokerState(WaldurBroker broker) {
+        eventHub().stop();
+        if (broker != null) {
+            for (FakeWaldur.EventQueue q : waldur.eventQueues()) {
+                broker.deleteVhost(q.vhost());
+            }
+        }
     }
 
     /** More keys of the offering, each line indented by 4 spaces; called during construction (use constants). */
