@@ -11,12 +11,10 @@ import org.waldur.agent.fake.WaldurBroker;
 import org.waldur.agent.support.AgentRouteTestSupport;
 import org.waldur.agent.support.CapturedLog;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,7 +26,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Without a broker this suite is skipped, except in CI, where it fails.
  */
 class EventProcessRouteTest extends AgentRouteTestSupport {
-    private static final Duration WAIT = Duration.ofSeconds(30);
     private final String customer = waldur.addCustomer("University of Tartu", "uni-tartu");
     private final String project = waldur.addProject(customer, "Climate 2024", "climate-2024");
     private WaldurBroker broker;
@@ -356,13 +353,4 @@ class EventProcessRouteTest extends AgentRouteTestSupport {
         assertEquals(1, slurm.accounts.keySet().stream().filter(a -> a.equals("hpc_no-ack")).count());
     }
 
-    private static void waitFor(BooleanSupplier cond, String what) throws InterruptedException {
-        long end = System.nanoTime() + WAIT.toNanos();
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out after " + WAIT.toSeconds() + " s waiting for: " + what);
-            }
-            Thread.sleep(50);
-        }
-    }
 }

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,7 +23,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * against the 8.0.5 schema); SLURM is the emulator, so the processes a burst costs can be counted.
  */
 class PeriodicLimitsRouteTest extends AgentRouteTestSupport {
-    private static final Duration WAIT = Duration.ofSeconds(40);
+    @Override
+    protected Duration asyncWait() {
+        return Duration.ofSeconds(40);
+    }
+
     private static final int ALLOCATIONS = 20;
     private final String project = waldur.addProject(waldur.addCustomer("University of Tartu", "uni-tartu"), "Climate", "climate");
     private final String policy = waldur.addPeriodicPolicy(offering);
@@ -204,13 +207,4 @@ class PeriodicLimitsRouteTest extends AgentRouteTestSupport {
         waldur.assertNoViolations();
     }
 
-    private static void waitFor(BooleanSupplier cond, String what) throws InterruptedException {
-        long end = System.nanoTime() + WAIT.toNanos();
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out after " + WAIT.toSeconds() + " s waiting for: " + what);
-            }
-            Thread.sleep(50);
-        }
-    }
 }

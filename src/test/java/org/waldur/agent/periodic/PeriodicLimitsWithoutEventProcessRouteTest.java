@@ -11,7 +11,6 @@ import org.waldur.agent.support.FakeSlurm;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -21,7 +20,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * with no catch-up pass of orders or membership (polling serves those), and applies what arrives.
  */
 class PeriodicLimitsWithoutEventProcessRouteTest extends AgentRouteTestSupport {
-    private static final Duration WAIT = Duration.ofSeconds(40);
+    @Override
+    protected Duration asyncWait() {
+        return Duration.ofSeconds(40);
+    }
+
     private final String project = waldur.addProject(waldur.addCustomer("University of Tartu", "uni-tartu"), "Climate", "climate");
     private final String policy = waldur.addPeriodicPolicy(offering);
     /** Attached before Camel starts: the listener's timer fires as soon as it does. */
@@ -83,13 +86,4 @@ class PeriodicLimitsWithoutEventProcessRouteTest extends AgentRouteTestSupport {
         waldur.assertNoViolations();
     }
 
-    private static void waitFor(BooleanSupplier cond, String what) throws InterruptedException {
-        long end = System.nanoTime() + WAIT.toNanos();
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out after " + WAIT.toSeconds() + " s waiting for: " + what);
-            }
-            Thread.sleep(50);
-        }
-    }
 }

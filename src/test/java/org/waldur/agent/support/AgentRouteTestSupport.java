@@ -18,10 +18,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.BooleanSupplier;
 
 /**
  * Boots the real agent (App's package scan, AgentBeans, the real routes/ directory) against a fresh fake Waldur
@@ -78,6 +80,21 @@ public abstract class AgentRouteTestSupport extends CamelMainTestSupport {
     protected String timezone() {
         return "UTC";
 
+    }
+
+    /** How long {@link #waitFor} waits for something asynchronous (events, streams) before the test fails. */
+    protected Duration asyncWait() {
+        return Duration.ofSeconds(30);
+    }
+
+    protected void waitFor(BooleanSupplier cond, String what) throws InterruptedException {
+        long end = System.nanoTime() + asyncWait().toNanos();
+        while (!cond.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out after " + asyncWait().toSeconds() + " s waiting for: " + what);
+            }
+            Thread.sleep(50);
+        }
     }
 
     /** Offering keys that point the agent's STOMP client at the RabbitMQ sandbox's Web-STOMP (examples/rabbitmq-sandbox). */
