@@ -108,21 +108,30 @@ public final class MembershipPlanner {
     }
 
     /**
+     * Why {@code name} in {@code state} cannot become a SLURM user (no name, not OK, not safe for a command), or
+     * null when it can: one rule for team members' offering users ({@code kind} "offering ") and for service and
+     * course accounts ({@code kind} "").
+     */
+    static String unusable(String kind, String name, String state) {
+        if (name.isEmpty()) {
+            return "has no " + kind + "username";
+        } else if (!"OK".equals(state)) {
+            return kind + "user '" + name + "' is " + (state == null ? "missing" : state) + ", not OK";
+        } else if (!SlurmNames.isUser(name)) {
+            return kind + "username '" + name + "' is not a safe SLURM user name (" + SlurmNames.USER.pattern() + ")";
+        }
+        return null;
+    }
+
+    /**
      * Offering usernames of the members whose offering user is OK and whose name is safe for SLURM; every other
      * member is reported to {@code skipped} with the reason.
      */
     public static Set<String> wanted(List<TeamMember> team, Consumer<String> skipped) {
         Set<String> out = new LinkedHashSet<>();
         for (TeamMember m : team == null ? List.<TeamMember>of() : team) {
-            String why = null;
             String name = m.offeringUserUsername() == null ? "" : m.offeringUserUsername().trim();
-            if (name.isEmpty()) {
-                why = "has no offering username";
-            } else if (!"OK".equals(m.offeringUserState())) {
-                why = "offering user '" + name + "' is " + (m.offeringUserState() == null ? "missing" : m.offeringUserState()) + ", not OK";
-            } else if (!SlurmNames.isUser(name)) {
-                why = "offering username '" + name + "' is not a safe SLURM user name (" + SlurmNames.USER.pattern() + ")";
-            }
+            String why = unusable("offering ", name, m.offeringUserState());
             if (why == null) {
                 out.add(name);
             } else {

@@ -67,14 +67,7 @@ public final class ProjectAccounts {
             if ("Closed".equals(a.state())) {
                 continue;
             }
-            String why = null;
-            if (name.isEmpty()) {
-                why = "has no username";
-            } else if (!a.isOk()) {
-                why = "'" + name + "' is " + (a.state() == null ? "in no state" : a.state()) + ", not OK";
-            } else if (!SlurmNames.isUser(name)) {
-                why = "'" + name + "' is not a safe SLURM user name (" + SlurmNames.USER.pattern() + ")";
-            }
+            String why = MembershipPlanner.unusable("", name, a.state());
             if (why == null) {
                 out.add(name);
             } else {
