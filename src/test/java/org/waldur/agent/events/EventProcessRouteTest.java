@@ -67,6 +67,21 @@ class EventProcessRouteTest extends AgentRouteTestSupport {
         return waldur.addOrder(offering, resource, "Create", "pending-provider", Map.of("gres/gpu", 5));
     }
 
+    /**
+     * An allocation {@code mine} in this test's project and one {@code theirs} in another project ("Physics"), both
+     * made by Create orders through events; the hub idle afterwards. Returns their resource UUIDs, mine first.
+     */
+    private List<String> allocationHereAndInPhysics(String mine, String theirs) throws InterruptedException {
+        String otherProject = waldur.addProject(customer, "Physics", "physics");
+        String myOrder = createOrder(mine);
+        String otherResource = waldur.addResource(offering, otherProject, theirs, theirs, "Creating", null, Map.of("gres/gpu", 1));
+        String theirOrder = waldur.addOrder(offering, otherResource, "Create", "pending-provider", Map.of("gres/gpu", 1));
+        waitFor(() -> "done".equals(waldur.order(myOrder).get("state")) && "done".equals(waldur.order(theirOrder).get("state")),
+                "both allocations made");
+        waitFor(hub()::idle, "hub idle");
+        return List.of((String) waldur.order(myOrder).get("marketplace_resource_uuid"), otherResource);
+    }
+
     private FakeWaldur.EventQueue queue(String type) {
         return waldur.eventQueues().stream().filter(q -> q.type().equals(type)).findFirst().orElseThrow();
     }
@@ -188,15 +203,9 @@ class EventProcessRouteTest extends AgentRouteTestSupport {
 
     @Test
     void aTeamChangeEventSyncsThatProjectsAllocationsOnly() throws Exception {
-        String otherProject = waldur.addProject(customer, "Physics", "physics");
-        String mine = createOrder("mine-alloc");
-        String otherResource = waldur.addResource(offering, otherProject, "their-alloc", "their-alloc", "Creating", null,
-                Map.of("gres/gpu", 1));
-        String theirs = waldur.addOrder(offering, otherResource, "Create", "pending-provider", Map.of("gres/gpu", 1));
-        waitFor(() -> "done".equals(waldur.order(mine).get("state")) && "done".equals(waldur.order(theirs).get("state")),
-                "both allocations made");
-        waitFor(hub()::idle, "hub idle");
-        String myResource = (String) waldur.order(mine).get("marketplace_resource_uuid");
+        List<String> both = allocationHereAndInPhysics("mine-alloc", "their-alloc");
+        String myResource = both.get(0);
+        String otherResource = both.get(1);
         waldur.clearRequests();
         slurm.calls.clear();
         String user = waldur.addUser("dave", "Dave");
@@ -217,14 +226,7 @@ class EventProcessRouteTest extends AgentRouteTestSupport {
 
     @Test
     void serviceAndCourseAccountEventsSyncThatProjectsAllocations() throws Exception {
-        String otherProject = waldur.addProject(customer, "Physics", "physics");
-        String mine = createOrder("acct-alloc");
-        String otherResource = waldur.addResource(offering, otherProject, "acct-theirs", "acct-theirs", "Creating", null,
-                Map.of("gres/gpu", 1));
-        String theirs = waldur.addOrder(offering, otherResource, "Create", "pending-provider", Map.of("gres/gpu", 1));
-        waitFor(() -> "done".equals(waldur.order(mine).get("state")) && "done".equals(waldur.order(theirs).get("state")),
-                "both allocations made");
-        waitFor(hub()::idle, "hub idle");
+        String otherResource = allocationHereAndInPhysics("acct-alloc", "acct-theirs").get(1);
         waldur.clearRequests();
         slurm.calls.clear();
 
