@@ -213,7 +213,6 @@ public final class App implements Callable<Integer> {
         // the AUDITOR programs' too (issue 12, time to the first request)
         Main main = new Main();
         main.configure().addConfiguration(AgentBeans.class);
-        main.addOverrideProperty("camel.main.routes-include-pattern", "file:" + routeDir.toAbsolutePath() + "/*.yaml");
         main.addOverrideProperty("agent.dry-run", Boolean.toString(dryRun));
         main.addOverrideProperty("agent.repeat-count", once ? "1" : "0");
         main.addOverrideProperty("agent.create-homedirs.enabled", Boolean.toString(homedirsOnly));
@@ -237,7 +236,12 @@ public final class App implements Callable<Integer> {
         // periodic-limits.camel.yaml picks the offerings) in a long-running process of a mode that manages accounts.
         boolean accounts = selected.contains(Mode.ORDER_PROCESS) || selected.contains(Mode.MEMBERSHIP_SYNC)
                 || selected.contains(Mode.EVENT_PROCESS);
-        main.addOverrideProperty("agent.periodic-limits-listen.enabled", Boolean.toString(accounts && !once && !homedirsOnly));
+        boolean listen = accounts && !once && !homedirsOnly;
+        main.addOverrideProperty("agent.periodic-limits-listen.enabled", Boolean.toString(listen));
+        main.addOverrideProperty("camel.main.routes-include-pattern", reload
+                ? "file:" + routeDir.toAbsolutePath() + "/*.yaml"
+                : RouteFiles.in(routeDir).toLoad(routeRoots(selected, homedirsOnly, listen), routeRoots(EnumSet.allOf(Mode.class), true, true))
+                        .stream().map(f -> "file:" + f.toAbsolutePath()).collect(java.util.stream.Collectors.joining(",")));
         // What nobody can read is not made: JMX MBeans only with --jmx, Camel's route metrics only when the management
         // port serves them (measured with examples/bench/agent-cycles.sh: ~1.3 s CPU and ~20 MB less per start)
         main.addOverrideProperty("camel.main.jmx-enabled", Boolean.toString(jmx));
@@ -286,6 +290,29 @@ public final class App implements Callable<Integer> {
             return main.getExitCode();
         }
         return oneShot && tracker.failures() > 0 ? 1 : 0;
+    }
+
+    /**
+     * The routes a process of these modes starts, and what they start by a name built at run time: the mode's
+     * {@code -offering} route (routes/cycle.camel.yaml) and the event passes (EventHub). Only the flow files these
+     * reach are parsed and built; the other modes' are not (RouteFiles). With --reload-routes every file is loaded.
+     */
+    static Set<String> routeRoots(Set<Mode> modes, boolean homedirs, boolean periodicLimitsListen) {
+        Set<String> roots = new java.util.TreeSet<>();
+        for (Mode m : modes) {
+            roots.add(m.routeName());
+            roots.add(m.routeName() + "-offering");
+        }
+        if (modes.contains(Mode.EVENT_PROCESS)) {
+            roots.addAll(org.waldur.agent.events.EventHub.PASS_ROUTES);
+        }
+        if (homedirs) {
+            roots.add("create-homedirs");
+        }
+        if (periodicLimitsListen) {
+            roots.add("periodic-limits-listen");
+        }
+        return roots;
     }
 
     /** --log-format (else AGENT_LOG_FORMAT, which log4j2.xml reads itself). */

@@ -39,6 +39,13 @@ import java.util.concurrent.TimeUnit;
 public final class EventHub extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger("org.waldur.agent.events");
 
+    /** The routes a pass runs in (routes/event-process.camel.yaml, routes/periodic-limits.camel.yaml), started from
+     *  here rather than from a route: App names them so that their files are loaded (RouteFiles). */
+    public static final String ORDERS_PASS = "event-orders";
+    public static final String MEMBERSHIP_PASS = "event-membership";
+    public static final String PERIODIC_LIMITS_PASS = "event-periodic-limits";
+    public static final List<String> PASS_ROUTES = List.of(ORDERS_PASS, MEMBERSHIP_PASS, PERIODIC_LIMITS_PASS);
+
     /** A unit of work: an event's delivery and what it names, or a catch-up/reconciliation pass (delivery null, WHOLE). */
     record Item(OfferingConfig offering, EventDecision.Work work, EventScope scope, EventType type,
                 StompEventStream.Delivery delivery, long receivedNanos, String why) {
@@ -223,9 +230,9 @@ public final class EventHub extends ServiceSupport {
         Item first = group.get(0);
         String key = first.offering().uuid() + "/" + first.work();
         String route = switch (first.work()) {
-            case ORDERS -> "direct:event-orders";
-            case PERIODIC_LIMITS -> "direct:event-periodic-limits";
-            default -> "direct:event-membership";
+            case ORDERS -> "direct:" + ORDERS_PASS;
+            case PERIODIC_LIMITS -> "direct:" + PERIODIC_LIMITS_PASS;
+            default -> "direct:" + MEMBERSHIP_PASS;
         };
         List<String> bodies = group.stream().filter(i -> i.delivery() != null).map(i -> i.delivery().body).toList();
         long events = group.stream().filter(i -> i.delivery() != null).count();

@@ -53,6 +53,18 @@ class OrderRequestsRouteTest extends AgentRouteTestSupport {
     }
 
     @Test
+    void aCycleWithNoOpenOrderAsksWaldurOnceAndRunsNoSlurmProcess() throws Exception {
+        String r = waldur.addResource(offering, project, "alloc", "alloc", "OK", "a_alloc", Map.of("gres/gpu", 5));
+        waldur.addOrder(offering, r, "Create", "done", Map.of("gres/gpu", 5));
+
+        cycle("order-process");
+
+        assertEquals(1, waldur.requests().size(), "the open order list only: " + waldur.requests());
+        assertEquals(0, slurm.total(), "nothing to plan: no snapshot read " + slurm.calls);
+        waldur.assertNoViolations();
+    }
+
+    @Test
     void anOrderSomeoneElseFinishedMeanwhileIsNotMarkedDone() throws Exception {
         String order = createOrder("alloc");
         // another actor (an operator in the UI) sets the order done while the agent writes SLURM
