@@ -94,8 +94,11 @@ class RouteFilesTest {
         List<String> report = names(load(EnumSet.of(Mode.REPORT), false, false));
         assertTrue(report.contains("report.camel.yaml") && report.contains("waldur.camel.yaml"), report.toString());
         assertFalse(report.contains("membership-sync.camel.yaml") || report.contains("order-process.camel.yaml"), report.toString());
-        // an order's Terminate reports the final usage through the report flow's routes
-        assertTrue(names(load(EnumSet.of(Mode.ORDER_PROCESS), false, false)).contains("report.camel.yaml"));
+        // an order's Terminate reports the final usage through the report flow's routes; its Creates share only
+        // project-people with membership_sync
+        List<String> orders = names(load(EnumSet.of(Mode.ORDER_PROCESS), false, false));
+        assertTrue(orders.contains("report.camel.yaml") && orders.contains("project-people.camel.yaml"), orders.toString());
+        assertFalse(orders.contains("membership-sync.camel.yaml"), orders.toString());
         assertFalse(names(load(EnumSet.allOf(Mode.class), false, true)).stream().anyMatch(f -> f.startsWith("auditor-")),
                 "AUDITOR's flows belong to its own programs");
     }
