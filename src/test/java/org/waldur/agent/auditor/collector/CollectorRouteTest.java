@@ -97,9 +97,16 @@ class CollectorRouteTest extends CamelMainTestSupport {
         server.close();
     }
 
+    /**
+     * Jobs end an hour before the test: the fake sacct prints them for every window, and the outbox forgets a
+     * delivered id a day after its job ended (CollectorPoll.forgetAfter), as a real window no longer returns it.
+     * Fixed times made every later poll deliver them again once that day had passed.
+     */
+    static final long END = Instant.now().minusSeconds(3600).getEpochSecond();
+
     static String job(String id, String partition, String comment) {
-        return partition + "|" + comment + "|1|00:00.016|00:00.004|10M|" + id + "|1796089478|1796089480|lab|alice|COMPLETED|vm\n"
-                + "||1|00:00.016|00:00.004||" + id + ".batch|1796089478|1796089480|||COMPLETED|vm\n";
+        return partition + "|" + comment + "|1|00:00.016|00:00.004|10M|" + id + "|" + (END - 2) + "|" + END + "|lab|alice|COMPLETED|vm\n"
+                + "||1|00:00.016|00:00.004||" + id + ".batch|" + (END - 2) + "|" + END + "|||COMPLETED|vm\n";
     }
 
     static void await(String what, BooleanSupplier condition) throws InterruptedException {
@@ -116,7 +123,7 @@ class CollectorRouteTest extends CamelMainTestSupport {
     void jobsBecomeRecordsAtTheServerThroughTheOutbox() throws Exception {
         sacct.set(new String[]{"0", job("1", "part1", "{ 'voms': '/atlas/Role=production', 'subject': '/some/thing' }")
                 + job("2_1", "part2", "") + job("2_2", "part2", "")
-                + "part1||1|||10M|3|1796089478|1796089478|lab|alice|CANCELLED by 0|None assigned\n"});
+                + "part1||1|||10M|3|" + (END - 2) + "|" + (END - 2) + "|lab|alice|CANCELLED by 0|None assigned\n"});
         await("3 records at the server", () -> server.records().size() == 3);
         assertEquals(1.1, server.record("slurm-1").at("/components/0/scores/0/value").asDouble());
         assertEquals("SiteA", server.record("slurm-1").at("/meta/site_id/0").asText());
