@@ -99,6 +99,11 @@ class RouteFilesTest {
         List<String> orders = names(load(EnumSet.of(Mode.ORDER_PROCESS), false, false));
         assertTrue(orders.contains("report.camel.yaml") && orders.contains("project-people.camel.yaml"), orders.toString());
         assertFalse(orders.contains("membership-sync.camel.yaml"), orders.toString());
+        // a long-running order_process also listens for periodic limits: it registers like event_process, and
+        // loads neither event_process's flow nor, through it, membership_sync's
+        List<String> listening = names(load(EnumSet.of(Mode.ORDER_PROCESS), false, true));
+        assertTrue(listening.contains("periodic-limits.camel.yaml") && listening.contains("event-register.camel.yaml"), listening.toString());
+        assertFalse(listening.contains("event-process.camel.yaml") || listening.contains("membership-sync.camel.yaml"), listening.toString());
         assertFalse(names(load(EnumSet.allOf(Mode.class), false, true)).stream().anyMatch(f -> f.startsWith("auditor-")),
                 "AUDITOR's flows belong to its own programs");
     }

@@ -120,6 +120,8 @@ public final class AgentCycleBench {
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
+    static final long SETTLE_MS = 1000;
+
     private static Run once(String scenario, int n, long latency, boolean real) throws Exception {
         Path work = Files.createTempDirectory("agent-bench-" + scenario);
         if (real) {
@@ -170,6 +172,11 @@ public final class AgentCycleBench {
             Path config = config(work, waldur.apiUrl(), offering, real ? "/usr/bin" : emulator.dir.toString());
             Path log = work.resolve("agent.log");
             String mode = Map.of("orders", "order_process", "report", "report", "membership", "membership_sync").get(scenario);
+            // The bench's own set-up (the fake's state, its compiled code, its garbage) settles before the agent
+            // starts: on two cores the bench JVM's JIT and GC threads would otherwise compete with the agent's
+            // start, which is what the time to the first request measures (a real Waldur is another machine).
+            System.gc();
+            Thread.sleep(SETTLE_MS);
             String load = loadAverage();
             long t0 = System.nanoTime();
             Process p = AgentProcess.builder(log, Map.of(), "--once", "-m", mode, "-c", config.toString()).start();
