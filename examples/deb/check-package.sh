@@ -33,6 +33,16 @@ ok "launcher on PATH; load-components, diagnostics, healthz, create-homedirs ans
 JAVA_OPTS="-Xshare:on -XX:TieredStopAtLevel=1 -XX:+UseSerialGC" waldur-camel-agent --version >/dev/null 2>&1 \
   || fail "the class-data archive does not map in /opt/waldur-camel-agent"
 ok "postinst made the class-data archive and the JVM maps it"
+# A JDK upgrade would leave an archive of the old JVM build, which the JVM refuses: the package's file trigger on
+# /usr/lib/jvm (src/deb/control/triggers) runs postinst, which makes a new one
+before=$(stat -c '%i %y' /opt/waldur-camel-agent/lib/waldur-camel-agent.jsa)
+dpkg-trigger --no-await /usr/lib/jvm && dpkg --triggers-only waldur-camel-agent >/dev/null \
+  || fail "dpkg could not run the /usr/lib/jvm trigger"
+after=$(stat -c '%i %y' /opt/waldur-camel-agent/lib/waldur-camel-agent.jsa)
+[ "$before" != "$after" ] || fail "the /usr/lib/jvm trigger did not remake the class-data archive"
+JAVA_OPTS="-Xshare:on -XX:TieredStopAtLevel=1 -XX:+UseSerialGC" waldur-camel-agent --version >/dev/null 2>&1 \
+  || fail "the class-data archive the trigger made does not map"
+ok "a change under /usr/lib/jvm (a JDK upgrade) remakes the class-data archive"
 
 conffiles=$(dpkg-query -W -f='${Conffiles}' waldur-camel-agent)
 for f in /etc/waldur/waldur-site-agent-config.yaml /etc/waldur/waldur-camel-agent.env; do
