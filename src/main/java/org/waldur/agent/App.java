@@ -153,7 +153,28 @@ public final class App implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        warmUpInBackground();
         System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * Two pieces of the start done on the other core while the main thread parses the command line, the
+     * configuration and the routes: opening the class path's jars (a look-up of a name no jar has opens them all, as
+     * log4j2's plugin scan does later on the main thread) and the default TLS context with the JDK's trusted
+     * certificates, which camel-http builds when it starts, https or not. Both are the JDK's, without side effects;
+     * the main thread finds them done or waits for them (issue 12, README, Benchmarks).
+     */
+    private static void warmUpInBackground() {
+        Thread t = new Thread(() -> {
+            try {
+                ClassLoader.getSystemClassLoader().getResources("waldur-camel-agent/warm-up").hasMoreElements();
+                javax.net.ssl.SSLContext.getDefault();
+            } catch (Exception e) {
+                // whatever failed here fails again where it is needed, with that caller's message
+            }
+        }, "warm-up");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** The launcher's command line; tests build it here too, so they parse exactly as the launcher does. */
