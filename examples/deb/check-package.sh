@@ -29,9 +29,9 @@ for cmd in load-components diagnostics healthz create-homedirs; do
 done
 ok "launcher on PATH; load-components, diagnostics, healthz, create-homedirs answer --help"
 [ -s /opt/waldur-camel-agent/lib/waldur-camel-agent.jsa ] || fail "postinst wrote no class-data archive"
-# -Xshare:on turns an archive the JVM cannot use (made for another directory or other jars) into an error
-JAVA_OPTS="-Xshare:on -XX:TieredStopAtLevel=1 -XX:+UseSerialGC" waldur-camel-agent --version >/dev/null 2>&1 \
-  || fail "the class-data archive does not map in /opt/waldur-camel-agent"
+# -Xshare:on turns an archive the JVM cannot use (made for another directory, other jars or JVM) into an error
+archive_maps() { JAVA_OPTS="-Xshare:on -XX:TieredStopAtLevel=1 -XX:+UseSerialGC" waldur-camel-agent --version >/dev/null 2>&1; }
+archive_maps || fail "the class-data archive does not map in /opt/waldur-camel-agent"
 ok "postinst made the class-data archive and the JVM maps it"
 # A JDK upgrade would leave an archive of the old JVM build, which the JVM refuses: the package's file trigger on
 # /usr/lib/jvm (src/deb/control/triggers) runs postinst, which makes a new one
@@ -40,8 +40,7 @@ dpkg-trigger --no-await /usr/lib/jvm && dpkg --triggers-only waldur-camel-agent 
   || fail "dpkg could not run the /usr/lib/jvm trigger"
 after=$(stat -c '%i %y' /opt/waldur-camel-agent/lib/waldur-camel-agent.jsa)
 [ "$before" != "$after" ] || fail "the /usr/lib/jvm trigger did not remake the class-data archive"
-JAVA_OPTS="-Xshare:on -XX:TieredStopAtLevel=1 -XX:+UseSerialGC" waldur-camel-agent --version >/dev/null 2>&1 \
-  || fail "the class-data archive the trigger made does not map"
+archive_maps || fail "the class-data archive the trigger made does not map"
 ok "a change under /usr/lib/jvm (a JDK upgrade) remakes the class-data archive"
 
 conffiles=$(dpkg-query -W -f='${Conffiles}' waldur-camel-agent)
